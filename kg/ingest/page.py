@@ -35,6 +35,8 @@ class Page:
 
 def is_chrome(line: str) -> bool:
     """Navigation, metadata or footer rather than report text."""
+    if len(line) > 60 and "。" in line:
+        return False  # prose: a paragraph may well mention 微信 or 地址 without being a footer
     if CRUMB.search(line) or META_LINE.match(line) or FOOTER.search(line):
         return True
     if len(INLINE_META.findall(line)) >= 1 and not SENTENCE_PUNCT.search(line):
@@ -80,4 +82,6 @@ def split_page(text: str, html_title: str = "", html_meta: dict[str, str] | None
 
 
 def _looks_like_title(line: str) -> bool:
-    return 6 <= len(line) <= 80 and bool(TITLE_HINT.search(line)) and "。" not in line and not line.endswith(("：", ":"))
+    if not 6 <= len(line) <= 80 or "。" in line or line.endswith(("：", ":")):
+        return False
+    return bool(TITLE_HINT.search(line))

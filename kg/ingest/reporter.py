@@ -173,8 +173,11 @@ class GovernmentParser:
             else:
                 candidates.append(Candidate(division.level, division, position=start))
         # Keep the most specific reading: a county after its city (青岛市即墨区) replaces the city.
-        counties = {c.division.city for c in candidates if c.division and c.level == "county"}
-        kept = [c for c in candidates if not (c.level == "city" and c.division and c.division.name in counties)]
+        # The most specific reading wins: 重庆市北碚区 is 北碚区, not 重庆市.
+        parents = {p for c in candidates if c.division and c.level in ("county", "city")
+                   for p in (c.division.city, c.division.province) if p != c.division.name}
+        kept = [c for c in candidates
+                if not (c.level in ("city", "province") and c.division and c.division.name in parents)]
         return sorted(kept, key=lambda c: c.position)
 
     def _most_specific(self, divisions: list[Division], previous: list[Division] | None) -> Division:

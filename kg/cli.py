@@ -1,0 +1,208 @@
+"""The ``kg`` command line: build, extract, query, eval, validate, stats.
+
+Exit codes: 0 success (warnings allowed); 1 ``--strict`` and some file was
+skipped or warned about; 2 usage error; 3 the command could not do its work
+(missing set-up, unreadable input, bad query).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_STRICT, EXIT_FAILED = 1, 3
+
+
+class Failure(click.ClickException):
+    """A one-line error without a traceback (unless --debug)."""
+
+    exit_code = EXIT_FAILED
+
+
+def _guard(ctx: click.Context, action):
+    try:
+        return action()
+    except (click.ClickException, click.exceptions.Exit):
+        raise
+    except Exception as err:  # noqa: BLE001 - the CLI reports every failure in one line
+        if ctx.find_root().params.get("debug"):
+            raise
+        raise Failure(f"{type(err).__name__}: {err}") from err
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="govkg")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def main(debug: bool) -> None:
+    """govkg: knowledge graphs from Chinese rule-of-law government reports."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Output directory.")
+@click.option("--base", default="https://w3id.org/govkg/id/", show_default=True, help="Base IRI of instances.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any file was skipped or warned about.")
+@click.pass_context
+def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, strict: bool) -> None:
+    """Build the graph from report files or directories INPUTS into OUT.
+
+    Example: kg build seeds -o out
+    """
+    from .build import build as run_build
+
+    started = time.perf_counter()
+
+    def progress(path: Path) -> None:
+        click.echo(f"  reading {path}", err=True)
+
+    result = _guard(ctx, lambda: run_build(inputs, out, base=base, on_file=progress))
+    for path, reason in result.problems:
+        click.echo(f"skipped: {path}: {reason}", err=True)
+    for path, warning in result.warnings:
+        click.echo(f"warning: {path}: {warning}", err=True)
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    click.echo(f"built {len(result.extractions)} reports into {out}/ ({len(result.problems)} skipped, "
+               f"{len(result.warnings)} warnings) in {time.perf_counter() - started:.1f}s [{timing}]")
+    for name, path in sorted(result.outputs.items()):
+        click.echo(f"  {name:12s} {path}")
+    if strict and (result.problems or result.warnings):
+        ctx.exit(EXIT_STRICT)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def extract(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Print one JSON object per report (the gold format of entities.md) to stdout.
+
+    Example: kg extract seeds/*.txt > pred.jsonl
+    """
+    from .build import BuildResult, extract_files
+
+    result = BuildResult()
+    extractions = _guard(ctx, lambda: extract_files(files, result))
+    for path, reason in result.problems:
+        click.echo(f"skipped: {path}: {reason}", err=True)
+    for ex in extractions:
+        click.echo(json.dumps(ex.record(), ensure_ascii=False))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("query_file", required=False, type=click.Path(path_type=Path))
+@click.option("-n", "--name", help="Run a saved query from ontology/queries/ by name.")
+@click.option("-e", "--expr", "expression", help="Run this SPARQL text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries and exit.")
+@click.pass_context
+def query(ctx: click.Context, graph: Path, query_file: Path | None, name: str | None, expression: str | None,
+          fmt: str, engine: str, list_saved: bool) -> None:
+    """Run SPARQL over a built GRAPH (the out/ directory or a .ttl file).
+
+    Examples: kg query out --name most_cited_regulations;
+    kg query out -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    from . import query as q
+
+    if list_saved:
+        for saved, path in q.saved_queries().items():
+            first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+            click.echo(f"{saved:28s} {first}")
+        return
+    given = [x for x in (query_file, name, expression) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of QUERY_FILE, --name or -e")
+
+    def run() -> str:
+        if name:
+            sparql = q.saved_query(name)
+        elif expression:
+            sparql = expression
+        else:
+            if not query_file.exists():
+                raise q.QueryError(f"{query_file}: no such query file")
+            sparql = query_file.read_text(encoding="utf-8")
+        return q.render(q.run(graph, sparql, engine), fmt)
+
+    click.echo(_guard(ctx, run))
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.argument("pred", type=click.Path(exists=True, path_type=Path))
+@click.option("--errors/--no-errors", default=True, show_default=True, help="List misses and false alarms.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_context
+def evaluate(ctx: click.Context, gold: Path, pred: Path, errors: bool, as_json: bool) -> None:
+    """Score PRED against GOLD (both JSON Lines) per entity type.
+
+    Example: kg extract seeds/*.txt > pred.jsonl && kg eval ../shared/gold/seeds.jsonl pred.jsonl
+    """
+    from .evaluate import load_jsonl, score, summary_lines
+
+    result, found = _guard(ctx, lambda: score(load_jsonl(gold), load_jsonl(pred)))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        for line in summary_lines(result):
+            click.echo(line)
+    if errors:
+        for doc, kind, text in found.misses:
+            click.echo(f"miss        {doc}  {kind:12s} {text}")
+        for doc, kind, text in found.false_alarms:
+            click.echo(f"false alarm {doc}  {kind:12s} {text}")
+        for doc, title, want, got in found.wrong_kinds:
+            click.echo(f"wrong kind  {doc}  {title}: gold {want}, predicted {got}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(exists=True, path_type=Path))
+@click.option("--shapes", type=click.Path(exists=True, path_type=Path),
+              help="SHACL shapes (default: ontology/shapes.ttl).")
+@click.pass_context
+def validate(ctx: click.Context, out: Path, shapes: Path | None) -> None:
+    """Check a built graph against the SHACL shapes; exit 1 on violations.
+
+    Example: kg validate out
+    """
+    from .validate import validate as run_validate
+
+    conforms, text = _guard(ctx, lambda: run_validate(out, shapes))
+    click.echo(text)
+    if not conforms:
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("out", type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def stats(ctx: click.Context, out: Path) -> None:
+    """Counts by type, the most-cited regulations and the build's warnings.
+
+    Example: kg stats out
+    """
+    from . import query as q
+
+    def run() -> str:
+        report = json.loads((Path(out) / "build-report.json").read_text(encoding="utf-8"))
+        lines = [f"reports built: {report['reports_built']}, triples: {report['triples']}"]
+        lines += [f"  {k:12s} {v}" for k, v in report["entities"].items()]
+        lines.append("most-cited regulations:")
+        top = q.run(out, q.saved_query("most_cited_regulations"))
+        lines += [f"  {row[2]:>3} districts {row[3]:>3} reports  {row[0]} ({row[1]})" for row in top.rows[:10]]
+        lines += [f"skipped: {s['path']}: {s['reason']}" for s in report["files_skipped"]]
+        lines += [f"warning: {w['path']}: {w['warning']}" for w in report["warnings"]]
+        return "\n".join(lines)
+
+    click.echo(_guard(ctx, run))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

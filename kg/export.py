@@ -1,0 +1,102 @@
+"""Export stage: Turtle, N-Triples, GraphML, JSON Lines and the build report, each written atomically."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph
+
+from .link import LinkedCorpus, citation_weights
+from .nlp.extract import REGULATION, Extraction
+
+NODE_TYPES = ("Government", "Regulation", "Agency", "Program")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are for sharing
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_turtle(graph: Graph, path: Path) -> None:
+    write_text(path, graph.serialize(format="turtle"))
+
+
+def write_ntriples(graph: Graph, path: Path) -> None:
+    """N-Triples, one triple a line, sorted: diffable and byte-identical from build to build."""
+    lines = sorted(set(graph.serialize(format="nt").splitlines()) - {""})
+    write_text(path, "\n".join(lines) + "\n")
+
+
+def write_jsonl(extractions: list[Extraction], path: Path) -> None:
+    lines = [json.dumps(ex.record(), ensure_ascii=False, sort_keys=False) for ex in
+             sorted(extractions, key=lambda e: e.doc)]
+    write_text(path, "\n".join(lines) + ("\n" if lines else ""))
+
+
+def network(corpus: LinkedCorpus) -> nx.DiGraph:
+    """The graph Gephi users want: governments, regulations, agencies, programs; weighted edges."""
+    net = nx.DiGraph()
+    for entity in sorted(corpus.entities.values(), key=lambda e: e.iri):
+        if entity.type not in NODE_TYPES:
+            continue
+        attrs = {"label": entity.label, "type": entity.type, "iri": entity.iri}
+        if entity.type == "Regulation":
+            attrs["kind"] = entity.attrs.get("kind", "")
+            attrs["issuer"] = entity.attrs.get("issuer", "")
+        if entity.type == "Government":
+            attrs["level"] = entity.attrs.get("level") or ""
+            attrs["province"] = entity.attrs.get("province") or ""
+        attrs["aliases"] = "|".join(sorted(entity.alt_labels))
+        net.add_node(entity.iri, **attrs)
+    weights = citation_weights(corpus)
+    counts: dict[tuple[str, str, str], int] = {}
+    for occ in corpus.occurrences:
+        relation = "cites" if occ.label == REGULATION else "mentions"
+        key = (occ.subject, occ.entity, relation)
+        counts[key] = counts.get(key, 0) + len(occ.evidence)
+    for (source, target, relation), count in sorted(counts.items()):
+        if source not in net or target not in net:
+            continue
+        weight = weights.get((source, target), count) if relation == "cites" else count
+        net.add_edge(source, target, relation=relation, weight=int(weight), label=relation)
+    return net
+
+
+def write_graphml(corpus: LinkedCorpus, path: Path) -> None:
+    net = network(corpus)
+    with atomic_path(path) as tmp:
+        nx.write_graphml(net, tmp, encoding="utf-8", prettyprint=True, named_key_ids=True,
+                         edge_id_from_attribute=None)
+        _add_edge_ids(tmp)
+
+
+def _add_edge_ids(path: Path) -> None:
+    """Gephi wants unique edge ids; networkx writes none for a DiGraph."""
+    text = path.read_text(encoding="utf-8")
+    parts = text.split("<edge ")
+    out = [parts[0]] + [f'<edge id="e{i}" {part}' for i, part in enumerate(parts[1:])]
+    path.write_text("".join(out), encoding="utf-8")
+
+
+def write_build_report(report: dict, path: Path) -> None:
+    write_text(path, json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,48 @@
+"""NLP stage: the spaCy pipeline (Chinese + pkuseg + govkg recognisers) and per-report extraction."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..refdata import pkuseg_model_dir
+from . import components  # noqa: F401  (registers the factories)
+from .extract import Extraction, extract
+
+CONFIG = Path(__file__).with_name("config.cfg")
+
+__all__ = ["CONFIG", "Extraction", "annotate", "extract", "load_pipeline"]
+
+
+class ModelMissing(RuntimeError):
+    """pkuseg's model is not where set-up puts it."""
+
+
+def load_pipeline(config_path: Path = CONFIG, model_dir: Path | None = None) -> Language:
+    """The govkg pipeline from its spaCy config, with pkuseg's default model initialised."""
+    model_dir = Path(model_dir or pkuseg_model_dir())
+    if not (model_dir / "weights.npz").exists():
+        raise ModelMissing(f"pkuseg model not found in {model_dir}: run `python3 dev.py setup` first")
+    config = spacy.util.load_config(config_path, overrides={"paths.pkuseg_model": str(model_dir)})
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()
+    return nlp
+
+
+@functools.cache
+def shared_pipeline() -> Language:
+    """One pipeline per process: loading pkuseg's model takes seconds."""
+    return load_pipeline()
+
+
+def annotate(text: str, district=None, nlp: Language | None = None) -> Doc:
+    """Run the pipeline over ``text`` for a report of ``district`` (its short names are completed with it)."""
+    nlp = nlp or shared_pipeline()
+    doc = nlp.make_doc(text)
+    doc._.govkg_district = district
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc

@@ -1,0 +1,109 @@
+"""Query stage: SPARQL over a built graph with pyoxigraph (default) or rdflib, and the saved queries."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Graph
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
+
+
+class QueryError(ValueError):
+    """A query that cannot be found, parsed or run; the message says which."""
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def saved_queries(directory: Path = QUERY_DIR) -> dict[str, Path]:
+    """Saved queries by name (file stem)."""
+    return {p.stem: p for p in sorted(directory.glob("*.rq"))}
+
+
+def saved_query(name: str) -> str:
+    queries = saved_queries()
+    if name not in queries:
+        raise QueryError(f"no saved query named {name!r}; known: {', '.join(queries)}")
+    return queries[name].read_text(encoding="utf-8")
+
+
+def graph_file(target: str | Path) -> Path:
+    """The Turtle file of a build: OUT/graph.ttl when given a directory."""
+    path = Path(target)
+    if path.is_dir():
+        path = path / "graph.ttl"
+    if not path.exists():
+        raise QueryError(f"{path}: no such graph (run `kg build` first)")
+    return path
+
+
+def run_oxigraph(graph_path: Path, sparql: str) -> Table:
+    store = pyoxigraph.Store()
+    with open(graph_path, "rb") as fh:
+        store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
+    try:
+        results = store.query(sparql)
+    except SyntaxError as err:
+        raise QueryError(f"SPARQL syntax error: {err}") from err
+    if not isinstance(results, pyoxigraph.QuerySolutions):
+        raise QueryError("only SELECT queries are supported")
+    columns = [v.value for v in results.variables]
+    rows = [[_oxi_value(solution[c]) for c in columns] for solution in results]
+    return Table(columns, rows)
+
+
+def _oxi_value(term) -> str:
+    if term is None:
+        return ""
+    return term.value
+
+
+def run_rdflib(graph_path: Path, sparql: str) -> Table:
+    graph = Graph()
+    graph.parse(graph_path, format="turtle")
+    try:
+        results = graph.query(sparql)
+    except Exception as err:  # rdflib raises pyparsing errors of several types
+        raise QueryError(f"SPARQL error: {err}") from err
+    columns = [str(v) for v in results.vars]
+    rows = [["" if value is None else str(value) for value in row] for row in results]
+    return Table(columns, rows)
+
+
+def run(target: str | Path, sparql: str, engine: str = "oxigraph") -> Table:
+    path = graph_file(target)
+    return run_rdflib(path, sparql) if engine == "rdflib" else run_oxigraph(path, sparql)
+
+
+def render(table: Table, fmt: str) -> str:
+    if fmt == "json":
+        records = [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+        return json.dumps(records, ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+        return buffer.getvalue().rstrip("\n")
+    widths = [max([_width(c)] + [_width(r[i]) for r in table.rows]) for i, c in enumerate(table.columns)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(table.columns, widths, strict=False))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(v, w) for v, w in zip(row, widths, strict=False)) for row in table.rows]
+    lines.append(f"({len(table.rows)} rows)")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
