@@ -46,7 +46,7 @@ def extract_files(inputs: Iterable[str | Path], result: BuildResult,
         result.timings["ingest"] = result.timings.get("ingest", 0.0) + time.perf_counter() - started
         started = time.perf_counter()
         nlp = nlp or shared_pipeline()
-        doc = annotate(report.body, report.district, nlp)
+        doc = annotate(report.body, report.district, nlp, report.year)
         extraction = extract(report, doc)
         result.timings["nlp"] = result.timings.get("nlp", 0.0) + time.perf_counter() - started
         result.warnings += [(str(path), w) for w in extraction.warnings]

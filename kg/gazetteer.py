@@ -61,9 +61,24 @@ class Division:
 
 @dataclass(frozen=True)
 class Law:
+    """A national law or administrative/Party regulation with its official title."""
+
     title: str
     issuer: str
     published: str
+    kind: str = "law"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A central policy document edition and the years it is in force."""
+
+    title: str
+    base_title: str
+    first_year: int
+    last_year: int
+    kind: str
+    issuer: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,8 @@ class Gazetteer:
     zone_types: list[ZoneType]
     agency_types: list[AgencyType]
     programs: list[Program]
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    policies: list[Policy] = field(default_factory=list)
     by_name: dict[str, list[Division]] = field(default_factory=dict)
     max_name_len: int = 0
 
@@ -119,6 +136,18 @@ class Gazetteer:
     def law(self, title: str) -> Law | None:
         return self.laws.get(normalize_title(title))
 
+    def policy(self, title: str, year: int | None = None) -> Policy | None:
+        """The central policy this title names; a year-less title gets the edition in force in ``year``."""
+        key = normalize_title(title)
+        exact = [p for p in self.policies if normalize_title(p.title) == key]
+        if exact:
+            return exact[0]
+        editions = [p for p in self.policies if normalize_title(p.base_title) == key]
+        if not editions:
+            return None
+        in_force = [p for p in editions if year is not None and p.first_year <= year <= p.last_year]
+        return (in_force or sorted(editions, key=lambda p: -p.first_year))[0]
+
 
 def _division_rows() -> Iterator[Division]:
     for row in read_tsv(GENERATED / "divisions.tsv.gz"):
@@ -130,10 +159,12 @@ def _division_rows() -> Iterator[Division]:
 
 
 def _laws() -> dict[str, Law]:
+    """National laws (registry package) plus State Council and Party regulations (hand-compiled data file)."""
     laws = {}
     for row in read_tsv(GENERATED / "laws.tsv"):
-        law = Law(row["title"], row["issuer"], row["published"])
-        laws[normalize_title(row["title"])] = law
+        laws[normalize_title(row["title"])] = Law(row["title"], row["issuer"], row["published"], "law")
+    for row in read_tsv(DATA_DIR / "national_regulations.tsv"):
+        laws.setdefault(normalize_title(row["title"]), Law(row["title"], row["issuer"], row["year"], row["kind"]))
     return laws
 
 
@@ -145,7 +176,10 @@ def load() -> Gazetteer:
                 for r in read_tsv(DATA_DIR / "agency_types.tsv")]
     programs = [Program(r["canonical"], tuple(v for v in r["variants"].split("|") if v), r["category"])
                 for r in read_tsv(DATA_DIR / "programs.tsv")]
-    return Gazetteer(list(_division_rows()), _laws(), zones, agencies, programs)
+    abbreviations = {r["abbreviation"]: r["title"] for r in read_tsv(DATA_DIR / "law_abbreviations.tsv")}
+    policies = [Policy(r["title"], r["base_title"], int(r["first_year"]), int(r["last_year"]), r["kind"], r["issuer"])
+                for r in read_tsv(DATA_DIR / "national_policies.tsv")]
+    return Gazetteer(list(_division_rows()), _laws(), zones, agencies, programs, abbreviations, policies)
 
 
 def strip_national_prefix(title: str) -> str:

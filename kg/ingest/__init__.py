@@ -50,12 +50,12 @@ def read_report(path: str | Path, gazetteer: Gazetteer | None = None) -> Report:
 
 
 def _report(decoded, doc: str, path: str, sha256: str, gazetteer: Gazetteer | None) -> Report:
+    cjk = sum(1 for ch in decoded.text if "\u4e00" <= ch <= "\u9fff")
+    if cjk < 0.2 * len(decoded.text.strip()):
+        raise IngestError(f"not a Chinese report (only {cjk} CJK characters of {len(decoded.text.strip())})")
     page = split_page(decoded.text, decoded.html_title, decoded.html_meta)
     if len(page.body) < 20:
         raise IngestError("no report body found (page has only navigation/metadata)")
-    cjk = sum(1 for ch in page.body if "\u4e00" <= ch <= "\u9fff")
-    if cjk < 0.2 * len(page.body):
-        raise IngestError(f"not a Chinese report (only {cjk} CJK characters of {len(page.body)})")
     identity = recognise(page, gazetteer or load_gazetteer())
     warnings = list(decoded.warnings)
     if identity.district is None:

@@ -35,7 +35,7 @@ class Page:
 
 def is_chrome(line: str) -> bool:
     """Navigation, metadata or footer rather than report text."""
-    if len(line) > 60 and "。" in line:
+    if len(line) > 25 and "。" in line:
         return False  # prose: a paragraph may well mention 微信 or 地址 without being a footer
     if CRUMB.search(line) or META_LINE.match(line) or FOOTER.search(line):
         return True

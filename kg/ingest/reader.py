@@ -137,16 +137,14 @@ def _decode_text(data: bytes, warnings: list[str]) -> tuple[str, str]:
     for codec in dict.fromkeys(candidates):
         try:
             return data.decode(codec), codec
-        except (UnicodeDecodeError, LookupError):
+        except LookupError:
             continue
-    # A UTF-8 file cut in the middle of a character: keep what is whole.
-    for cut in (1, 2, 3):
-        try:
-            text = data[:-cut].decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        warnings.append(f"file ends mid-character (truncated): last {cut} byte(s) dropped")
-        return text, "utf-8"
+        except UnicodeDecodeError as err:
+            if codec == "utf-8" and err.start >= len(data) - 3 and "end of data" in err.reason:
+                # A UTF-8 file cut in the middle of its last character: keep what is whole
+                # (before GB18030, which would read the broken tail as some other character).
+                warnings.append(f"file ends mid-character (truncated): last {len(data) - err.start} byte(s) dropped")
+                return data[:err.start].decode("utf-8"), "utf-8"
     raise IngestError("undecodable: neither UTF-8 nor GB18030/GBK")
 
 

@@ -38,11 +38,15 @@ def shared_pipeline() -> Language:
     return load_pipeline()
 
 
-def annotate(text: str, district=None, nlp: Language | None = None) -> Doc:
-    """Run the pipeline over ``text`` for a report of ``district`` (its short names are completed with it)."""
+def annotate(text: str, district=None, nlp: Language | None = None, year: int | None = None) -> Doc:
+    """Run the pipeline over ``text`` for a report of ``district`` and ``year``.
+
+    Short names are completed with the district; a year-less title resolves to the edition in force in ``year``.
+    """
     nlp = nlp or shared_pipeline()
     doc = nlp.make_doc(text)
     doc._.govkg_district = district
+    doc._.govkg_year = year
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc

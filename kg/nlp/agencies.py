@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..gazetteer import AgencyType, Gazetteer
 from ..refdata import DATA_DIR
-from .names import Jurisdiction, complete_agency
+from .names import LEVEL_PREFIXES, Jurisdiction, complete_agency
 
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 GENERIC_START = re.compile(r"^(各|有关|相关|其他|其它|所属|下属|基层|上级|下级|同级|本级|全市|全区|全县|全省|"
@@ -22,6 +22,7 @@ GENERIC_START = re.compile(r"^(各|有关|相关|其他|其它|所属|下属|基
 SELF_STANDING = {"国务院", "中共中央", "党中央", "党工委", "管委会", "人大常委会", "政协", "法制办", "纪委监委",
                  "工委", "管委"}
 MAX_NAME = 24
+GENERIC_TYPES = ("other", "leading_group", "general_office", "sub_bureau", "enforcement_team", "people_government")
 
 
 @dataclass
@@ -68,7 +69,7 @@ class AgencyRecogniser:
             if start is None:
                 continue
             surface = text[start:end]
-            if not self._acceptable(surface, agency_type):
+            if not self._acceptable(surface, agency_type) or self._common_word(text, token_starts, end, agency_type):
                 continue
             if found and found[-1].end > start:  # overlapping: keep the longer
                 if found[-1].end - found[-1].start >= end - start:
@@ -108,9 +109,20 @@ class AgencyRecogniser:
         if not CJK.match(surface) or GENERIC_START.match(surface):
             return False
         stem = surface[: len(surface) - len(agency_type.suffix)]
+        generic = len(agency_type.suffix) == 1 or agency_type.type in GENERIC_TYPES
         if not stem:
-            return surface in SELF_STANDING or bool(agency_type.full_form and len(surface) >= 3)
-        if len(agency_type.suffix) == 1 or agency_type.type in ("other", "leading_group", "general_office",
-                                                                "sub_bureau", "enforcement_team"):
-            return len(stem.lstrip("原")) >= self.min_generic_stem
+            # 市委, 省政府, 公安局, 法制办 name a body by themselves; 委员会, 办公室, 人民政府 do not.
+            return (surface in SELF_STANDING or surface[0] in LEVEL_PREFIXES or
+                    (len(surface) >= 3 and (not generic or bool(agency_type.full_form))))
+        if generic:
+            return len(stem.lstrip("原")) >= self.min_generic_stem or stem in LEVEL_PREFIXES
         return True
+
+    @staticmethod
+    def _common_word(text: str, token_starts: list[int], end: int, agency_type: AgencyType) -> bool:
+        """A one-character suffix inside a two-character word: 格局, 全部, 医院, 举办."""
+        if len(agency_type.suffix) != 1:
+            return False
+        index = bisect.bisect_right(token_starts, end - 1) - 1
+        token_start = token_starts[index] if index >= 0 else end - 1
+        return end - token_start == 2

@@ -19,6 +19,8 @@ REGULATION, AGENCY, PROGRAM = "REGULATION", "AGENCY", "PROGRAM"
 
 if not Doc.has_extension("govkg_district"):
     Doc.set_extension("govkg_district", default=None)
+if not Doc.has_extension("govkg_year"):
+    Doc.set_extension("govkg_year", default=None)
 if not Doc.has_extension("govkg"):
     Doc.set_extension("govkg", getter=lambda doc: doc.user_data.setdefault("govkg", {}))
 
@@ -44,7 +46,7 @@ class RegulationsComponent:
         self.recogniser = RegulationRecogniser(load_gazetteer(), max_backref_len)
 
     def __call__(self, doc: Doc) -> Doc:
-        where = Jurisdiction.of(doc._.govkg_district)
+        where = Jurisdiction.of(doc._.govkg_district, doc._.govkg_year)
         _add(doc, REGULATION, self.recogniser.recognise(doc.text, where))
         return doc
 
@@ -54,7 +56,7 @@ class AgenciesComponent:
         self.recogniser = AgencyRecogniser(load_gazetteer(), min_generic_stem)
 
     def __call__(self, doc: Doc) -> Doc:
-        where = Jurisdiction.of(doc._.govkg_district)
+        where = Jurisdiction.of(doc._.govkg_district, doc._.govkg_year)
         starts, ends = _token_bounds(doc)
         _add(doc, AGENCY, self.recogniser.recognise(doc.text, starts, ends, where))
         return doc

@@ -29,12 +29,13 @@ class Jurisdiction:
     local: str = ""  # the district's short name (即墨区, 淄博高新区)
     local_full: str = ""  # its full name (青岛市即墨区, 淄博高新技术产业开发区)
     level: str = ""
+    year: int | None = None  # the year the report covers: picks the edition of a year-less title
 
     @classmethod
-    def of(cls, district) -> Jurisdiction:
+    def of(cls, district, year: int | None = None) -> Jurisdiction:
         if district is None:
-            return cls()
-        return cls(district.province, district.city, district.short, district.name, district.level)
+            return cls(year=year)
+        return cls(district.province, district.city, district.short, district.name, district.level, year)
 
     def for_level(self, level_char: str) -> str:
         if level_char == "省":

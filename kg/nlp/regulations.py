@@ -26,7 +26,7 @@ NOT_CITED_AFTER = re.compile(r"^(宣传|日|周|月|杯|知识|竞赛|宣誓)") 
 OPEN_QUALIFIER = re.compile(r"[(（][0-9\-—–~至年度版试行修订暂\s]{1,20}$")
 DEPARTMENT_AFTER_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(局|厅|委员会|办公室|办)(?!法|理)")
 LOOSE_CHARS = re.compile(r"[市权的省]")
-LAW_TAIL = re.compile(r"法(?![律规治院人制官学典庭条务宝医案理])")
+LAW_TAIL = re.compile(r"(法典|条例|法(?![律规治院人制官学典庭条务宝医案理]))")
 BOUNDARY = re.compile(r"[。；;！？\n：:，,]")
 ISSUER_VERBS = re.compile(
     r"(认真|深入|全面|严格|积极|及时|坚决|切实|进一步)?(贯彻|落实|执行|学习|宣传|按照|根据|依据|依照|对照|遵照|参照|结合|围绕|"
@@ -130,11 +130,14 @@ class RegulationRecogniser:
         self.max_law_len = max((len(t) for t in self.law_titles), default=0)
 
     def _law_index(self) -> dict[str, str]:
+        """Every way an unmarked national law or regulation is written -> its official title."""
         index = {}
         for law in self.gaz.laws.values():
             short = law.title[len(NATIONAL_PREFIX):] if law.title.startswith(NATIONAL_PREFIX) else law.title
             index[short] = law.title
             index[law.title] = law.title
+        for abbreviation, title in self.gaz.abbreviations.items():
+            index.setdefault(abbreviation, title)
         return index
 
     # --- classification -------------------------------------------------
@@ -143,6 +146,8 @@ class RegulationRecogniser:
         return next((f for f in self.forms if core.endswith(f.suffix)), None)
 
     def is_document(self, title: str) -> bool:
+        if self.gaz.law(title) or title in self.gaz.abbreviations:
+            return True  # a national law or regulation whatever its last word (民法总则)
         form = self.form_of(title)
         if form is None or form.role != "document":
             return False
@@ -238,7 +243,7 @@ class RegulationRecogniser:
         return "、".join(done)
 
     def jurisdiction(self, title: str, kind: str, issuer: str, where: Jurisdiction) -> str:
-        if kind in ("law", "administrative_regulation") or is_national(issuer):
+        if kind in ("law", "administrative_regulation") or is_national(issuer) or self.gaz.policy(title):
             return "national"
         core = re.sub(r"^(关于|中共)", "", title)
         for name in (where.province, where.city):
@@ -274,7 +279,10 @@ class RegulationRecogniser:
         marked = find_marked_titles(text, self.recover_unclosed)
         covered = [(s, e) for s, e, _, _ in marked]
         previous_end = 0
+        definition_end = 0
         for start, end, inner, nested in marked:
+            if start < definition_end:
+                continue  # the 《纲要》 of (以下简称《纲要》) defines an alias; it cites nothing
             inner_clean = inner.strip()
             after = text[end:end + 20]
             short = SHORT_NAME.match(after)
@@ -291,24 +299,45 @@ class RegulationRecogniser:
                     aliases[alias] = citation
                     citation.aliases.append(alias)
             previous_end = end
-            if short:  # the alias's own marks are a definition, not a citation
-                previous_end = end + short.end()
+            if short:
+                previous_end = definition_end = end + short.end()
         citations += self._unmarked_laws(text, covered, where)
         citations.sort(key=lambda c: (c.start, c.end))
-        return merge_variants(citations)
+        return self.resolve_editions(merge_variants(citations), where)
+
+    def resolve_editions(self, citations: list[Citation], where: Jurisdiction) -> list[Citation]:
+        """A year-less central title the report does not date itself: the edition in force that year.
+
+        《法治政府建设实施纲要》 in a 2017 report is the 2015-2020 edition.
+        """
+        for c in citations:
+            policy = self.gaz.policy(c.title, where.year)
+            if policy and normalize_title(policy.title) != normalize_title(c.title):
+                c.aliases.append(c.title)
+                c.title = policy.title
+        return citations
 
     def _citation(self, title: str, start: int, end: int, issuer_text: str, where: Jurisdiction,
                   surface: str) -> Citation:
+        aliases = []
+        if title in self.gaz.abbreviations:  # 《固废法》 -> its official title, the abbreviation kept as alias
+            aliases, title = [title], self.gaz.abbreviations[title]
+        policy = self.gaz.policy(title, where.year)
         issuer = self.complete_issuer(issuer_text, where) if issuer_text else ""
-        kind = self.classify(title, issuer_text, where)
-        law = self.gaz.law(title) if kind == "law" else None
+        if policy and not issuer:
+            issuer = policy.issuer
+        law = self.gaz.law(title)
+        kind = law.kind if law and not issuer_text else self.classify(title, issuer_text, where)
+        if policy:
+            kind = policy.kind
         if law and not issuer:
             issuer = law.issuer
         if kind in ("law",) and not issuer:
             issuer = "全国人民代表大会常务委员会"
         if kind == "administrative_regulation" and not issuer:
             issuer = "国务院"
-        return Citation(start, end, title, kind, issuer, self.jurisdiction(title, kind, issuer, where), surface)
+        return Citation(start, end, title, kind, issuer, self.jurisdiction(title, kind, issuer, where), surface,
+                        aliases)
 
     def _nested(self, text: str, outer: Citation, nested: list, where: Jurisdiction) -> list[Citation]:
         """Documents inside a notice's title: marked (《关于印发<X>的通知》) or not (关于印发X的通知)."""
@@ -374,8 +403,12 @@ class RegulationRecogniser:
                         start -= len(NATIONAL_PREFIX)
                     title = self.law_titles[candidate]
                     law = self.gaz.law(title)
-                    found.append(Citation(start, end, title, "law", law.issuer if law else "", "national",
-                                          text[start:end]))
+                    kind = law.kind if law else "law"
+                    citation = Citation(start, end, title, kind, law.issuer if law else "", "national",
+                                        text[start:end])
+                    if candidate in self.gaz.abbreviations:
+                        citation.aliases.append(candidate)
+                    found.append(citation)
                     break
         return found
 
