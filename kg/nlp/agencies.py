@@ -1,10 +1,14 @@
 """Agencies by suffix grammar on pkuseg tokens: [place or level] stem suffix.
 
 A suffix from ``kg/data/agency_types.tsv`` must end exactly where a pkuseg
-token ends (so 局长, 办理, 委员 are not agencies), and the name extends left
-over tokens that can be part of a name, stopping at verbs and function words
-(``kg/data/agency_stopwords.txt``).  Generic plurals (各部门, 有关单位) are
-rejected; names are completed with the report's jurisdiction.
+token ends (so 局长, 办理, 委员 are not agencies).  The name extends left over
+tokens that can be part of a name, stopping at verbs and function words
+(``kg/data/agency_stopwords.txt``), and must begin at a jurisdiction anchor:
+a place name, a level word (区/市/县…), a zone word, 中共 or a national body.
+So 区市场监管稽查大队 is an agency while 建设法治政府 and 履行政府职能 are not.  Only
+a specific type (公安局, 信访局) may stand without an anchor.  Generic plurals
+(各部门, 有关单位) are rejected; names are completed with the report's
+jurisdiction.
 """
 from __future__ import annotations
 
@@ -22,6 +26,10 @@ GENERIC_START = re.compile(r"^(各|有关|相关|其他|其它|所属|下属|基
 SELF_STANDING = {"国务院", "中共中央", "党中央", "党工委", "管委会", "人大常委会", "政协", "法制办", "纪委监委",
                  "工委", "管委"}
 MAX_NAME = 24
+ZONE_WORDS = ("高新区", "高新技术", "开发区", "经开区", "经济技术开发区", "新区", "园区", "综保区")
+NATIONAL_ANCHORS = ("中共", "中央", "国家", "国务院", "全国", "最高", "党中央")
+NOT_LEVEL_WORDS = ("市场", "市民", "市容", "区域", "县域", "市级", "区级", "县级", "省级", "省内", "市内", "区内",
+                   "县内", "乡村", "镇村", "州府")
 GENERIC_TYPES = ("other", "leading_group", "general_office", "sub_bureau", "enforcement_team", "people_government")
 
 
@@ -64,8 +72,7 @@ class AgencyRecogniser:
             if agency_type is None:
                 continue
             suffix_start = end - len(agency_type.suffix)
-            start = self._extend_left(text, token_starts, suffix_start)
-            start = self._trim(text, start, suffix_start)
+            start = self._name_start(text, token_starts, suffix_start, agency_type, where)
             if start is None:
                 continue
             surface = text[start:end]
@@ -86,24 +93,54 @@ class AgencyRecogniser:
                 return agency_type
         return None
 
-    def _extend_left(self, text: str, token_starts: list[int], suffix_start: int) -> int:
-        """Leftmost token start such that every token in between can be part of a name."""
+    def _candidate_starts(self, text: str, token_starts: list[int], suffix_start: int) -> list[int]:
+        """Token starts from the suffix leftwards while every token can be part of a name (nearest first)."""
         index = bisect.bisect_right(token_starts, suffix_start) - 1
-        start = token_starts[index] if index >= 0 else suffix_start
+        starts = [token_starts[index]] if index >= 0 else [suffix_start]
         while index > 0:
             prev_start = token_starts[index - 1]
             token = text[prev_start:token_starts[index]]
             if not CJK.match(token) or token in self.stopwords or suffix_start - prev_start > MAX_NAME:
                 break
-            start = prev_start
+            starts.append(prev_start)
             index -= 1
-        return start
+        return starts
 
-    def _trim(self, text: str, start: int, suffix_start: int) -> int | None:
-        """Drop leading characters that are stopwords glued into a token (的, 在)."""
-        while start < suffix_start and text[start] in self.stopwords:
-            start += 1
-        return start
+    def _name_start(self, text: str, token_starts: list[int], suffix_start: int, agency_type: AgencyType,
+                    where: Jurisdiction) -> int | None:
+        """Where the name begins: the nearest anchor, widened over places before it (淄博|高新区|…)."""
+        starts = self._candidate_starts(text, token_starts, suffix_start)
+        if suffix_start not in starts and self._anchor_at(text, suffix_start, where):
+            starts.insert(0, suffix_start)  # the suffix itself begins with a level word: 市委, 区政府
+        for i, pos in enumerate(starts):
+            if self._anchor_at(text, pos, where):
+                while i + 1 < len(starts) and self._place_at(text, starts[i + 1], where):
+                    i += 1
+                return starts[i]
+        if agency_type.full_form and len(agency_type.suffix) >= 3:
+            return suffix_start  # an abbreviation that names one body: 政府办, 安委办
+        if agency_type.type in GENERIC_TYPES or len(agency_type.suffix) == 1:
+            return None
+        return suffix_start  # a specific body named by its type alone: 公安局, 信访局, 人民法院
+
+    def _anchor_at(self, text: str, pos: int, where: Jurisdiction) -> bool:
+        if self._place_at(text, pos, where) or text.startswith(NATIONAL_ANCHORS, pos):
+            return True
+        return text[pos] in LEVEL_PREFIXES and not text.startswith(NOT_LEVEL_WORDS, pos)
+
+    def _place_at(self, text: str, pos: int, where: Jurisdiction) -> bool:
+        """A place name (division, city short name, the report's own names, a zone word) starts at ``pos``."""
+        if text.startswith(ZONE_WORDS, pos):
+            return True
+        if any(name and text.startswith(name, pos) for name in (where.local, where.local_full, where.city)):
+            return True
+        for length in range(2, 8):
+            piece = text[pos:pos + length]
+            if len(piece) < length:
+                break
+            if self.gaz.lookup(piece) or (length <= 4 and self.gaz.city_by_short(piece)):
+                return True
+        return False
 
     def _acceptable(self, surface: str, agency_type: AgencyType) -> bool:
         if not CJK.match(surface) or GENERIC_START.match(surface):

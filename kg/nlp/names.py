@@ -14,10 +14,10 @@ from ..gazetteer import Gazetteer
 
 # Level words that stand for "this report's province/city/district" at the start of a name.
 LEVEL_PREFIXES = ("省", "市", "区", "县", "旗", "州", "盟")
+NOT_LEVEL_WORDS = ("市场", "市民", "市容", "区域", "县域", "市级", "区级", "县级", "省级", "州府")
+ZONE_WORDS = ("高新区", "开发区", "经开区", "新区")
 NATIONAL_STARTS = ("中共中央", "党中央", "国务院", "全国人大", "全国人民代表大会", "最高人民法院", "最高人民检察院",
                    "国家", "中央", "中华人民共和国")
-PARTY_COMMITTEE = re.compile(r"^(?P<place>.*?)(?P<level>省|市|区|县|旗|州|盟)委$")
-PARTY_COMMITTEE_FULL = re.compile(r"^(?P<place>[^、]{2,12}?)(?P<level>省|市|区|县|旗|州|盟)委员会$")
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,28 @@ class Jurisdiction:
         return cls(district.province, district.city, district.short, district.name, district.level, year)
 
     def for_level(self, level_char: str) -> str:
+        """The place a level word stands for in this report (市 in a county-level city's report is that city)."""
         if level_char == "省":
             return self.province
         if level_char in ("市", "州", "盟"):
+            if self.level == "county" and self.local.endswith(level_char):
+                return self.local
             return self.city or (self.local if self.level == "city" else "")
         return self.local
 
+    def full(self, place: str) -> str:
+        """The full name of a place written short (淄博高新区 -> 淄博高新技术产业开发区)."""
+        return self.local_full if place in (self.local, self.local_full) and self.local_full else place
+
 
 def expand_suffix(name: str, gaz: Gazetteer) -> str:
-    """Write an abbreviated suffix out (法制办 -> 法制办公室, 人大常委会 -> 人民代表大会常务委员会)."""
+    """Write the name's (longest) abbreviated suffix out: 法制办 -> 法制办公室, 人大常委会 -> 人民代表大会常务委员会."""
     for agency_type in gaz_agency_suffixes(gaz):
-        if agency_type.full_form and name.endswith(agency_type.suffix):
-            return name[: len(name) - len(agency_type.suffix)] + agency_type.full_form
+        if name.endswith(agency_type.suffix):
+            full = agency_type.full_form
+            if full and not name.endswith(full):
+                return name[: len(name) - len(agency_type.suffix)] + full
+            return name
     return name
 
 
@@ -67,49 +77,61 @@ def is_national(name: str) -> bool:
     return name.startswith(NATIONAL_STARTS) or (name.endswith("部") and len(name) <= 8)
 
 
+def split_jurisdiction(name: str, where: Jurisdiction, gaz: Gazetteer) -> tuple[str, str, bool]:
+    """(place the name belongs to, the rest, whether the text wrote the place)."""
+    for own in (where.local_full, where.local):
+        if own and name.startswith(own) and len(name) > len(own):
+            return own, name[len(own):], True
+    if name[0] in LEVEL_PREFIXES and not name.startswith(NOT_LEVEL_WORDS) and len(name) > 1:
+        if where.level == "development_zone" and name[0] == "区":
+            return where.local, name[1:], True
+        place = where.for_level(name[0])
+        if place:
+            return place, name[1:], True
+    for zone_word in ZONE_WORDS:
+        if name.startswith(zone_word) and where.level == "development_zone" and len(name) > len(zone_word):
+            return where.local, name[len(zone_word):], True
+    place_end = _place_prefix_end(name, gaz)
+    if place_end:
+        return name[:place_end], name[place_end:], True
+    return where.local, name, False
+
+
 def complete_agency(name: str, where: Jurisdiction, gaz: Gazetteer) -> str:
     """The full name of an agency mention, completed with the jurisdiction it implies."""
     name = name.strip()
-    if not name:
-        return name
-    if is_national(name) or _starts_with_place(name, gaz):
-        return _party_full(expand_suffix(name, gaz))
-    if name in ("党工委", "工委") and where.local_full:
-        return f"中共{where.local_full}工作委员会"
-    if name in ("管委会", "管委") and where.local_full:
-        return f"{where.local_full}管理委员会"
-    if name[0] in LEVEL_PREFIXES and len(name) > 1:
-        place = where.for_level(name[0])
-        if place:
-            rest = name[1:]
-            if where.level == "development_zone" and name[0] == "区":
-                return _party_full(expand_suffix(place + rest, gaz))
-            return _party_full(expand_suffix(_join(place, name[0], rest), gaz))
-    for zone_word in ("高新区", "开发区", "经开区", "新区"):
-        if name.startswith(zone_word) and where.level == "development_zone":
-            return expand_suffix(where.local + name[len(zone_word):], gaz)
-    if where.local and not is_national(name):
-        return expand_suffix(where.local + name, gaz)
-    return expand_suffix(name, gaz)
+    name = name[1:] if name.startswith("原") and len(name) > 2 else name
+    if not name or is_national(name) or name.startswith(("中共", "政协")):
+        return expand_suffix(name, gaz)
+    place, rest, _ = split_jurisdiction(name, where, gaz)
+    if place == where.local_full and where.local:
+        place = where.local  # the report's own bodies go by its short name (即墨区司法局), one IRI either way
+    if rest in ("党工委", "工委"):
+        return f"中共{where.full(place)}工作委员会"
+    if rest in ("管委会", "管委", "管理委员会"):
+        return f"{where.full(place)}管理委员会"
+    if rest == "委" or rest.startswith("委") and not rest.startswith(("委员", "委托")):
+        # 市委 -> 中共常德市委员会; 市委编办 -> 中共常德市委机构编制委员会办公室
+        return f"中共{place}委员会" if rest == "委" else f"中共{place}委{expand_suffix(rest[1:], gaz)}"
+    if rest in ("政府", "人民政府"):
+        return f"{place}人民政府"
+    if not place:
+        return expand_suffix(name, gaz)
+    return place + expand_suffix(rest, gaz)
 
 
-def _join(place: str, level_char: str, rest: str) -> str:
-    # 市 + 政府 with place 淄博市 -> 淄博市政府 (the place already ends with its level word)
-    return place + rest if place.endswith(level_char) or place[-1] in "省市区县旗州盟" else place + level_char + rest
-
-
-def _party_full(name: str) -> str:
-    """青岛市委 -> 中共青岛市委员会; 青岛市政府 -> 青岛市人民政府."""
-    m = PARTY_COMMITTEE.match(name) or PARTY_COMMITTEE_FULL.match(name)
-    if m and m.group("place") and not m.group("place").startswith(("中共", "政协")):
-        return f"中共{m.group('place')}{m.group('level')}委员会"
-    if name.endswith("政府") and not name.endswith("人民政府"):
-        return name[:-2] + "人民政府"
-    return name
-
-
-def _starts_with_place(name: str, gaz: Gazetteer) -> bool:
-    for length in range(min(len(name) - 1, gaz.max_name_len), 1, -1):
-        if gaz.lookup(name[:length]):
-            return True
-    return any(len(name) > length and gaz.city_by_short(name[:length]) for length in (2, 3, 4))
+def _place_prefix_end(name: str, gaz: Gazetteer) -> int:
+    """Length of the place names a name starts with (青岛市即墨区…), 0 if none."""
+    end = 0
+    while end < len(name) - 1:
+        for length in range(min(len(name) - end - 1, gaz.max_name_len), 1, -1):
+            if gaz.lookup(name[end:end + length]):
+                end += length
+                break
+        else:
+            if end == 0:
+                for length in (4, 3, 2):
+                    if len(name) > length and gaz.city_by_short(name[:length]):
+                        return length
+            return end
+    return end
