@@ -55,7 +55,8 @@ def test_back_references_resolve_and_are_never_entries(rec):
 
 
 def test_non_documents_in_title_marks_are_rejected(rec):
-    text = "在《法治桃源》栏目播出《局长访谈》,组织《湖南省党内法规知识专题考试》,下发《行政处罚决定书》,订阅《法治日报》。"
+    text = ("在《法治桃源》栏目播出《局长访谈》,组织《湖南省党内法规知识专题考试》,"
+            "下发《行政处罚决定书》,订阅《法治日报》。")
     assert titles(rec, text) == {}
 
 
@@ -88,6 +89,7 @@ def test_unclosed_title_mark_is_recovered(rec):
 
 
 def test_spelling_variants_in_one_report_are_one_document(rec):
-    citations = rec.recognise("制定《烟台规范行政处罚自由裁量办法》。开展《烟台市规范行政处罚自由裁量权办法》落实检查。"
-                              "学习《法治政府建设实施纲要(2015-2020年)》。再次学习《法治政府建设实施纲要》。", SHANDONG_CITY)
+    text = ("制定《烟台规范行政处罚自由裁量办法》。开展《烟台市规范行政处罚自由裁量权办法》落实检查。"
+            "学习《法治政府建设实施纲要(2015-2020年)》。再次学习《法治政府建设实施纲要》。")
+    citations = rec.recognise(text, SHANDONG_CITY)
     assert len({c.title for c in citations}) == 2

@@ -26,11 +26,20 @@ GENERIC_START = re.compile(r"^(各|有关|相关|其他|其它|所属|下属|基
 SELF_STANDING = {"国务院", "中共中央", "党中央", "党工委", "管委会", "人大常委会", "政协", "法制办", "纪委监委",
                  "工委", "管委"}
 MAX_NAME = 24
+ROLE_AFTER = ("委员", "代表")
+PLURAL_INSIDE = re.compile(r"各|[两三四五多]级|首家")
+SEPARATE_BODIES = ("党工委", "管委会", "党委")  # 党工委管委会: two bodies, not one name
 ZONE_WORDS = ("高新区", "高新技术", "开发区", "经开区", "经济技术开发区", "新区", "园区", "综保区")
 NATIONAL_ANCHORS = ("中共", "中央", "国家", "国务院", "全国", "最高", "党中央")
 NOT_LEVEL_WORDS = ("市场", "市民", "市容", "区域", "县域", "市级", "区级", "县级", "省级", "省内", "市内", "区内",
                    "县内", "乡村", "镇村", "州府")
-GENERIC_TYPES = ("other", "leading_group", "general_office", "sub_bureau", "enforcement_team", "people_government")
+GENERIC_TYPES = ("other", "leading_group", "general_office", "sub_bureau", "enforcement_team", "people_government",
+                 "subdistrict_office")
+# Bodies that exist in every township or are named generically (人民法院 依法受理): a place must name them.
+NEEDS_ANCHOR = ("派出所", "司法所", "财政所", "税务所", "市场监管所", "中心",
+                "人民法院", "法院", "人民检察院", "检察院")
+# A Party organ inside an agency (司法局党委书记): the mention is of the agency.
+INNER_PARTY = ("党委", "党组", "党支部", "党总支")
 
 
 @dataclass
@@ -76,13 +85,22 @@ class AgencyRecogniser:
             if start is None:
                 continue
             surface = text[start:end]
-            if not self._acceptable(surface, agency_type) or self._common_word(text, token_starts, end, agency_type):
+            if text.startswith(ROLE_AFTER, end):
+                continue  # 政协委员, 人大代表: people, not the body
+            if not self._acceptable(surface, agency_type, where) or \
+                    self._common_word(text, token_starts, end, agency_type):
                 continue
+            if agency_type.suffix in INNER_PARTY and len(surface) > len(agency_type.suffix) + 2:
+                inner = self._suffix_ending_at(text, suffix_start)
+                if inner is not None and inner.suffix not in INNER_PARTY:
+                    end, surface, agency_type = suffix_start, text[start:suffix_start], inner
             if found and found[-1].end > start:  # overlapping: keep the longer
                 if found[-1].end - found[-1].start >= end - start:
                     continue
                 found.pop()
             name = complete_agency(surface[1:] if surface.startswith("原") else surface, where, self.gaz)
+            if not name:
+                continue  # names no single body (市政府 in a province's report)
             found.append(AgencyMention(start, end, surface, name, agency_type.type))
         return found
 
@@ -96,11 +114,18 @@ class AgencyRecogniser:
     def _candidate_starts(self, text: str, token_starts: list[int], suffix_start: int) -> list[int]:
         """Token starts from the suffix leftwards while every token can be part of a name (nearest first)."""
         index = bisect.bisect_right(token_starts, suffix_start) - 1
-        starts = [token_starts[index]] if index >= 0 else [suffix_start]
+        token_start = token_starts[index] if index >= 0 else suffix_start
+        # Level words inside the token that holds the suffix's start (和县人大|常委会) may begin the name.
+        starts = [p for p in range(suffix_start - 1, token_start, -1) if text[p] in LEVEL_PREFIXES]
+        starts.append(token_start)
         while index > 0:
             prev_start = token_starts[index - 1]
             token = text[prev_start:token_starts[index]]
-            if not CJK.match(token) or token in self.stopwords or suffix_start - prev_start > MAX_NAME:
+            glued_level = CJK.match(token) and len(token) > 1 and token[-1] in LEVEL_PREFIXES
+            if glued_level:
+                starts.append(token_starts[index] - 1)  # a level word glued to a verb (整合区|市场…) begins a name
+            if not CJK.match(token) or token in self.stopwords or suffix_start - prev_start > MAX_NAME or \
+                    token.endswith(SEPARATE_BODIES):
                 break
             starts.append(prev_start)
             index -= 1
@@ -119,12 +144,31 @@ class AgencyRecogniser:
                 return starts[i]
         if agency_type.full_form and len(agency_type.suffix) >= 3:
             return suffix_start  # an abbreviation that names one body: 政府办, 安委办
-        if agency_type.type in GENERIC_TYPES or len(agency_type.suffix) == 1:
+        if agency_type.type in GENERIC_TYPES or len(agency_type.suffix) == 1 or agency_type.suffix in NEEDS_ANCHOR:
             return None
         return suffix_start  # a specific body named by its type alone: 公安局, 信访局, 人民法院
 
+    def _place_expression(self, stem: str, where: Jurisdiction) -> bool:
+        """Only place names and level words: 市, 青岛市即墨区, 淄博高新区, 县人民 (of 县人民政府)."""
+        stem = stem.removesuffix("人民").removeprefix("原")
+        if not stem or stem in LEVEL_PREFIXES or stem in (where.local, where.local_full, where.city, where.province):
+            return True
+        pos = 0
+        while pos < len(stem):
+            for length in range(min(8, len(stem) - pos), 0, -1):
+                piece = stem[pos:pos + length]
+                if piece in LEVEL_PREFIXES or piece in ZONE_WORDS or self.gaz.lookup(piece) or \
+                        (length >= 2 and self.gaz.city_by_short(piece)):
+                    pos += length
+                    break
+            else:
+                return False
+        return True
+
     def _anchor_at(self, text: str, pos: int, where: Jurisdiction) -> bool:
-        if self._place_at(text, pos, where) or text.startswith(NATIONAL_ANCHORS, pos):
+        if pos > 0 and text[pos - 1] == "治":
+            return False  # the 省 of 依法治省委员会 is part of the name, not where it begins
+        if self._place_at(text, pos, where) or text.startswith(NATIONAL_ANCHORS + ("自治区", "自治州", "自治县"), pos):
             return True
         return text[pos] in LEVEL_PREFIXES and not text.startswith(NOT_LEVEL_WORDS, pos)
 
@@ -138,14 +182,18 @@ class AgencyRecogniser:
             piece = text[pos:pos + length]
             if len(piece) < length:
                 break
+            if length == 2 and piece[0] in self.stopwords:
+                continue  # 和县, 在县: a function word before a level word, not the county 和县
             if self.gaz.lookup(piece) or (length <= 4 and self.gaz.city_by_short(piece)):
                 return True
         return False
 
-    def _acceptable(self, surface: str, agency_type: AgencyType) -> bool:
-        if not CJK.match(surface) or GENERIC_START.match(surface):
+    def _acceptable(self, surface: str, agency_type: AgencyType, where: Jurisdiction) -> bool:
+        if not CJK.match(surface) or GENERIC_START.match(surface) or PLURAL_INSIDE.search(surface):
             return False
         stem = surface[: len(surface) - len(agency_type.suffix)]
+        if agency_type.type == "people_government" and stem and not self._place_expression(stem, where):
+            return False  # 法治政府, 履行政府: a government is named by its place
         generic = len(agency_type.suffix) == 1 or agency_type.type in GENERIC_TYPES
         if not stem:
             # 市委, 省政府, 公安局, 法制办 name a body by themselves; 委员会, 办公室, 人民政府 do not.

@@ -7,7 +7,6 @@ recognised district, so nothing here is specific to one report.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..gazetteer import Gazetteer
@@ -35,6 +34,10 @@ class Jurisdiction:
     def of(cls, district, year: int | None = None) -> Jurisdiction:
         if district is None:
             return cls(year=year)
+        if district.level == "department":
+            # A department's report: 市 and 区 mean the government it belongs to, not the department.
+            place = district.city or district.province
+            return cls(district.province, district.city, place, place, "city" if district.city else "province", year)
         return cls(district.province, district.city, district.short, district.name, district.level, year)
 
     def for_level(self, level_char: str) -> str:
@@ -77,23 +80,33 @@ def is_national(name: str) -> bool:
     return name.startswith(NATIONAL_STARTS) or (name.endswith("部") and len(name) <= 8)
 
 
-def split_jurisdiction(name: str, where: Jurisdiction, gaz: Gazetteer) -> tuple[str, str, bool]:
-    """(place the name belongs to, the rest, whether the text wrote the place)."""
+def split_jurisdiction(name: str, where: Jurisdiction, gaz: Gazetteer) -> tuple[str, str, bool] | None:
+    """(place the name belongs to, the rest, whether the text wrote the place); None if it names no one place.
+
+    市政府 in a province's report is every city's government: no single body.
+    """
     for own in (where.local_full, where.local):
         if own and name.startswith(own) and len(name) > len(own):
             return own, name[len(own):], True
+    if name.startswith(("自治区", "自治州", "自治县")) and len(name) > 3:
+        place = where.province if name.startswith("自治区") else where.for_level("州" if "州" in name[:3] else "县")
+        return (place, name[3:], True) if place else None
     if name[0] in LEVEL_PREFIXES and not name.startswith(NOT_LEVEL_WORDS) and len(name) > 1:
         if where.level == "development_zone" and name[0] == "区":
             return where.local, name[1:], True
         place = where.for_level(name[0])
         if place:
             return place, name[1:], True
+        if where.level:
+            return None
     for zone_word in ZONE_WORDS:
         if name.startswith(zone_word) and where.level == "development_zone" and len(name) > len(zone_word):
             return where.local, name[len(zone_word):], True
     place_end = _place_prefix_end(name, gaz)
     if place_end:
-        return name[:place_end], name[place_end:], True
+        place = name[:place_end]
+        cities = [] if gaz.lookup(place) else gaz.city_by_short(place)
+        return (cities[0].name if cities else place), name[place_end:], True  # 唐山政府 -> 唐山市人民政府
     return where.local, name, False
 
 
@@ -101,9 +114,14 @@ def complete_agency(name: str, where: Jurisdiction, gaz: Gazetteer) -> str:
     """The full name of an agency mention, completed with the jurisdiction it implies."""
     name = name.strip()
     name = name[1:] if name.startswith("原") and len(name) > 2 else name
-    if not name or is_national(name) or name.startswith(("中共", "政协")):
+    if name == "政协" and where.local:
+        return f"政协{where.local}委员会"
+    if not name or is_national(name) or name.startswith("中共"):
         return expand_suffix(name, gaz)
-    place, rest, _ = split_jurisdiction(name, where, gaz)
+    split = split_jurisdiction(name, where, gaz)
+    if split is None:
+        return ""
+    place, rest, _ = split
     if place == where.local_full and where.local:
         place = where.local  # the report's own bodies go by its short name (即墨区司法局), one IRI either way
     if rest in ("党工委", "工委"):
@@ -115,6 +133,15 @@ def complete_agency(name: str, where: Jurisdiction, gaz: Gazetteer) -> str:
         return f"中共{place}委员会" if rest == "委" else f"中共{place}委{expand_suffix(rest[1:], gaz)}"
     if rest in ("政府", "人民政府"):
         return f"{place}人民政府"
+    if rest == "党委":
+        return f"中共{place}委员会"  # 自治区党委
+    if rest == "政协":
+        return f"政协{place}委员会"
+    for government in ("人民政府", "政府"):
+        # 市政府法制办 is the city's 法制办; 政府办公室 is the government's own office and keeps the word.
+        if rest.startswith(government) and not rest[len(government):].startswith(("办", "网")):
+            rest = rest[len(government):]
+            break
     if not place:
         return expand_suffix(name, gaz)
     return place + expand_suffix(rest, gaz)
