@@ -80,6 +80,8 @@ class AgencyRecogniser:
             agency_type = self._suffix_ending_at(text, end)
             if agency_type is None:
                 continue
+            if any(s <= end - 1 < e for s, e in skip):
+                continue
             suffix_start = end - len(agency_type.suffix)
             start = self._name_start(text, token_starts, suffix_start, agency_type, where)
             if start is None:

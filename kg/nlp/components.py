@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import load as load_gazetteer
-from .agencies import AgencyRecogniser
+from .agencies import AgencyRecogniser, load_stopwords
 from .names import Jurisdiction
 from .programs import ProgramRecogniser
 from .regulations import RegulationRecogniser
@@ -58,18 +58,21 @@ class AgenciesComponent:
     def __call__(self, doc: Doc) -> Doc:
         where = Jurisdiction.of(doc._.govkg_district, doc._.govkg_year)
         starts, ends = _token_bounds(doc)
-        _add(doc, AGENCY, self.recogniser.recognise(doc.text, starts, ends, where))
+        # Issuers inside a cited title (《中共中央关于…的决定》) are part of the title, not agencies acting.
+        titles = [(r.start, r.end) for r in doc._.govkg.get(REGULATION, [])]
+        _add(doc, AGENCY, self.recogniser.recognise(doc.text, starts, ends, where, skip=titles))
         return doc
 
 
 class ProgramsComponent:
     def __init__(self, max_quoted_len: int):
         self.recogniser = ProgramRecogniser(load_gazetteer(), max_quoted_len)
+        self.stopwords = frozenset(load_stopwords())
 
     def __call__(self, doc: Doc) -> Doc:
         starts, _ = _token_bounds(doc)
         titles = [(r.start, r.end) for r in doc._.govkg.get(REGULATION, [])]
-        _add(doc, PROGRAM, self.recogniser.recognise(doc.text, starts, skip=titles))
+        _add(doc, PROGRAM, self.recogniser.recognise(doc.text, starts, skip=titles, stopwords=self.stopwords))
         return doc
 
 

@@ -77,8 +77,9 @@ def extract(report, doc: Doc) -> Extraction:
     for m in records.get(PROGRAM, []):
         key = normalize_title(m.name)
         entry = programs.setdefault(key, {"name": m.name, "mentions": []})
-        if m.surface not in entry["mentions"]:
-            entry["mentions"].append(m.surface)
+        for form in (m.surface, m.core):
+            if form and form not in entry["mentions"]:
+                entry["mentions"].append(form)
         out.evidence.append(Evidence(PROGRAM, key, m.start, m.end, m.surface, _sentence(doc, m.start, m.end)))
     out.regulations = list(regulations.values())
     out.agencies = list(agencies.values())

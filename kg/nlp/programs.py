@@ -12,26 +12,29 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..gazetteer import Gazetteer, Program, read_tsv
 from ..refdata import DATA_DIR
 from ..textnorm import normalize_title
 
 
-def load_heads() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Head words (longest first), those kept in canonical names, and self-sufficient term endings."""
+def load_heads() -> tuple[tuple[str, ...], ...]:
+    """Head words (longest first), those kept in canonical names, self-sufficient endings, strong heads."""
     rows = sorted(read_tsv(DATA_DIR / "program_heads.tsv"), key=lambda r: -len(r["word"]))
-    pick = [tuple(r["word"] for r in rows if r[column] == "yes") for column in ("head", "canonical", "ending")]
-    return pick[0], pick[1], pick[2]
+    return tuple(tuple(r["word"] for r in rows if r[column] == "yes")
+                 for column in ("head", "canonical", "ending", "strong"))
 
 
 QUOTES = "“”\"‘’「」『』"
 QUOTED = re.compile(r"[“\"‘「『](?P<term>[^“”\"‘’「」『』\n]{1,30})[”\"’」』]")
-HEADS, CANONICAL_HEADS, TERM_ENDINGS = load_heads()
+HEADS, CANONICAL_HEADS, TERM_ENDINGS, STRONG_HEADS = load_heads()
+TAIL = re.compile(r"^的?[\u4e00-\u9fff+＋]{0,10}?(" + "|".join(STRONG_HEADS) + ")")
+NUMBER_WORDS = re.compile(r"^[一二三四五六七八九十两双百千\d]")
+NOT_PROGRAM_ENDINGS = ("网", "网站", "号", "式", "性", "化", "室", "报", "台", "栏目", "频道", "品牌")
 COUNT_PHRASE = re.compile(r"[一二三四五六七八九十两百千\d]+个|[一二三四五六七八九十两]{1,2}[不要有]")
 UNQUOTED = re.compile(r"(?P<name>(?:\d{5}|[\u4e00-\u9fff]{2,20}?)"
-                      r"(?:专项行动|联合行动|攻坚行动|提升工程|示范创建活动|攻坚战|社会热线|服务热线|热线))")
+                      r"(?:专项行动|联合行动|攻坚行动|提升工程|示范创建活动|攻坚战|社会热线|服务热线|热线|申报承诺制))")
 
 
 @dataclass
@@ -41,7 +44,7 @@ class ProgramMention:
     surface: str
     name: str
     category: str = ""
-    variants: list[str] = field(default_factory=list)
+    core: str = ""  # the quoted term alone (“承诺即开工”) when the surface adds a tail (…审批模式)
 
 
 class Lexicon:
@@ -55,7 +58,7 @@ class Lexicon:
                 self.by_first.setdefault(key[0], []).append((key, program))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
-        self.by_norm = {normalize_title(v): p for vs in self.by_first.values() for v, p in vs}
+        self.by_norm = {program_key(v): p for vs in self.by_first.values() for v, p in vs}
 
     def scan(self, text: str) -> list[tuple[int, int, Program]]:
         found = []
@@ -71,7 +74,12 @@ class Lexicon:
         return found
 
     def get(self, term: str) -> Program | None:
-        return self.by_norm.get(normalize_title(term))
+        return self.by_norm.get(program_key(term))
+
+
+def program_key(term: str) -> str:
+    """Spellings of one program compare equal: 放、管、服 = 放管服."""
+    return normalize_title(term).replace("、", "").replace("，", "").replace(",", "")
 
 
 def strip_quotes(text: str) -> tuple[str, list[int]]:
@@ -91,18 +99,21 @@ class ProgramRecogniser:
         self.lexicon = Lexicon(gazetteer.programs)
         self.max_quoted_len = max_quoted_len
 
-    def recognise(self, text: str, token_starts: list[int], skip: list[tuple[int, int]] = ()) -> list[ProgramMention]:
-        mentions = self._lexicon_mentions(text)
+    def recognise(self, text: str, token_starts: list[int], skip: list[tuple[int, int]] = (),
+                  stopwords: frozenset[str] = frozenset()) -> list[ProgramMention]:
+        mentions, held = self._lexicon_mentions(text)
+        mentions = [m for m in mentions if not _inside(m.start, skip)]
         taken = [(m.start, m.end) for m in mentions]
         for m in QUOTED.finditer(text):
             if _overlaps(m.start(), m.end(), taken) or _inside(m.start(), skip):
                 continue
-            mention = self.classify_quoted(text, m.start(), m.end(), m.group("term"))
+            mention = self.classify_quoted(text, m.start(), m.end(), m.group("term"), token_starts, stopwords)
             if mention:
                 mentions.append(mention)
                 taken.append((mention.start, mention.end))
         for m in UNQUOTED.finditer(text):
             start = _token_aligned_start(text, token_starts, m.start(), m.end())
+            start = _skip_leading_verbs(text, token_starts, start, m.end(), stopwords)
             if start is None or _overlaps(start, m.end(), taken) or _inside(start, skip):
                 continue
             surface = text[start:m.end()]
@@ -110,31 +121,52 @@ class ProgramRecogniser:
                 continue
             mentions.append(ProgramMention(start, m.end(), surface, surface))
             taken.append((start, m.end()))
+        held = [m for m in held if not _overlaps(m.start, m.end, taken) and not _inside(m.start, skip)]
+        mentions += _listed_beside(text, held, mentions)
         return sorted(mentions, key=lambda x: x.start)
 
-    def _lexicon_mentions(self, text: str) -> list[ProgramMention]:
+    def _lexicon_mentions(self, text: str) -> tuple[list[ProgramMention], list[ProgramMention]]:
         bare, offsets = strip_quotes(text)
-        mentions = []
+        mentions: list[ProgramMention] = []
+        held: list[ProgramMention] = []  # unquoted vocabulary, kept only when listed beside a program
         for start, end, program in self.lexicon.scan(bare):
             s, e = offsets[start], offsets[end - 1] + 1
             if s > 0 and text[s - 1] in QUOTES and e < len(text) and text[e] in QUOTES:
                 s, e = s - 1, e + 1
             head = _head_after(text, e)
+            quoted = text[s] in QUOTES or text[e - 1] in QUOTES
+            variant = bare[start:end]
             surface = text[s:e + len(head)]
-            mentions.append(ProgramMention(s, e + len(head), surface, program.canonical, program.category))
-        return mentions
+            mention = ProgramMention(s, e + len(head), surface, program.canonical, program.category)
+            if quoted or head in STRONG_HEADS or variant.endswith(STRONG_HEADS) or _coined(variant):
+                mentions.append(mention)
+            else:
+                # 简易注销 alone is vocabulary; in 推行“证照分离”、多证合一、简易注销 it is a program
+                held.append(mention)
+        return mentions, held
 
-    def classify_quoted(self, text: str, start: int, end: int, term: str) -> ProgramMention | None:
-        """A quoted term with its head word, if it names a program; None for slogans, names, metaphors."""
+    def classify_quoted(self, text: str, start: int, end: int, term: str,
+                        token_starts: list[int] = (), stopwords: frozenset[str] = frozenset()) -> ProgramMention | None:
+        """A quoted term with its head word, if it names a program; None for slogans, names, metaphors.
+
+        A longer tail ending in a strong head joins the name (“1+1+8”污染防治攻坚组合行动), and so
+        does a short qualifier before the quote when there is such a tail (政企“面对面”服务机制).
+        """
         term = term.strip()
         head = _head_after(text, end)
         known = self.lexicon.get(term) or (self.lexicon.get(term + head) if head else None)
         if known:
             return ProgramMention(start, end + len(head), text[start:end + len(head)], known.canonical, known.category)
+        tail = TAIL.match(text[end:end + 14])
+        if tail and len(tail.group(0)) > len(head):
+            head = tail.group(0)
         if not is_program_term(term, head, self.max_quoted_len):
             return None
-        canonical = term + head if head in CANONICAL_HEADS else term
-        return ProgramMention(start, end + len(head), text[start:end + len(head)], canonical)
+        prefix_start = _qualifier_before(text, token_starts, start, stopwords) if head.endswith(STRONG_HEADS) else start
+        canonical = text[prefix_start:start] + term + head.removeprefix("的") \
+            if head.endswith(CANONICAL_HEADS) else term
+        return ProgramMention(prefix_start, end + len(head), text[prefix_start:end + len(head)], canonical,
+                              core=text[start:end])
 
 
 def is_program_term(term: str, head: str, max_len: int = 14) -> bool:
@@ -144,14 +176,17 @@ def is_program_term(term: str, head: str, max_len: int = 14) -> bool:
         return False
     if re.fullmatch(r"[\d.]+", term) and not head:
         return False
-    if COUNT_PHRASE.search(term) and len(items) > 1:
-        return False  # “一个定位、三个着力”: a slogan of counted principles
-    if len(items) >= 3 and max(len(p) for p in items) <= 4 and not head:
+    strong = head.endswith(STRONG_HEADS)
+    if COUNT_PHRASE.search(term) and (len(items) > 1 or not (strong or term.endswith(TERM_ENDINGS))):
+        return False  # “一个定位、三个着力”, “十个新突破”: slogans of counted principles
+    if len(items) >= 3 and max(len(p) for p in items) <= 4 and not strong:
         return False  # “统一、整合、全面、细致、规范”
     if head:
         return len(term) <= max_len + 6
-    if len(term) > max_len:
-        return False
+    if len(term) > max_len or term.endswith(NOT_PROGRAM_ENDINGS):
+        return False  # 即墨政务网, 一站式, 个人调解室: sites, adjectives, rooms
+    if len(term) <= 3 and NUMBER_WORDS.match(term):
+        return False  # 四风, 三定, 四网: counted slogans
     if COUNT_PHRASE.search(term) and not term.endswith(TERM_ENDINGS):
         return False  # “十个新突破”, “三个不能”
     return term.endswith(TERM_ENDINGS) or _reform_slogan(term)
@@ -161,7 +196,7 @@ def _reform_slogan(term: str) -> bool:
     """Short verb phrases of the reform vocabulary: 一网通办, 秒批, 首违不罚, 拿地即开工."""
     if not 2 <= len(term) <= 10:
         return False
-    return bool(re.search(r"[办批罚审管享查验诉调]|[一二三四五六七八九十]|[+＋]|即|不", term))
+    return bool(re.search(r"[办批罚管享验诉调]|[一二三四五六七八九十]|[+＋]|即|不", term))
 
 
 def _head_after(text: str, end: int) -> str:
@@ -174,6 +209,61 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def _inside(pos: int, spans) -> bool:
     return any(s <= pos < e for s, e in spans)
+
+
+def _listed_beside(text: str, held: list[ProgramMention], accepted: list[ProgramMention]) -> list[ProgramMention]:
+    """Held mentions that stand in one enumeration (joined by 、) with an accepted program."""
+    kept: list[ProgramMention] = []
+    spans = sorted((m.start, m.end) for m in accepted)
+    changed = True
+    while changed:
+        changed = False
+        for m in held:
+            if m in kept:
+                continue
+            near = any(0 <= m.start - e <= 2 and text[e:m.start].strip("“”\"") in ("、", "")
+                       or 0 <= s - m.end <= 2 and text[m.end:s].strip("“”\"") in ("、", "") for s, e in spans)
+            if near:
+                kept.append(m)
+                spans.append((m.start, m.end))
+                changed = True
+    return kept
+
+
+def _qualifier_before(text: str, token_starts: list[int], quote_start: int, stopwords: frozenset[str]) -> int:
+    """Start of a short qualifier token right before an opening quote (政企“面对面”…), else the quote."""
+    index = bisect.bisect_left(token_starts, quote_start) - 1
+    if index < 0:
+        return quote_start
+    token = text[token_starts[index]:quote_start]
+    if 2 <= len(token) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", token) and token not in stopwords:
+        return token_starts[index]
+    return quote_start
+
+
+def _coined(term: str) -> bool:
+    """Coined program names carry numbers, plus signs or enumerations: 最多跑一次, 互联网+, 双随机、一公开."""
+    if re.search(r"[\d+＋、]", term) or len(re.findall(r"[一二三四五六七八九十双两]", term)) >= 2:
+        return True
+    return bool(re.search(r"[一二三四五六七八九十双两多][个项张网窗门次证站件号]", term))
+
+
+def _skip_leading_verbs(text: str, token_starts: list[int], start: int | None, end: int,
+                        stopwords: frozenset[str]) -> int | None:
+    """Move a campaign name's start past verbs and adverbs (扎实开展|矛盾纠纷…专项行动)."""
+    if start is None:
+        return None
+    index = bisect.bisect_left(token_starts, start)
+    last = start
+    while index < len(token_starts) and token_starts[index] < end:
+        next_start = token_starts[index + 1] if index + 1 < len(token_starts) else end
+        token = text[token_starts[index]:next_start]
+        if token in stopwords or token in ("和", "及", "与"):
+            last = next_start
+        elif token_starts[index] >= last:
+            break
+        index += 1
+    return last if last < end else None
 
 
 def _token_aligned_start(text: str, token_starts: list[int], start: int, end: int) -> int | None:
