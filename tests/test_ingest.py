@@ -74,6 +74,10 @@ def test_a_paragraph_mentioning_wechat_is_still_body():
      "芜湖市", "安徽省"),
     ("佛山市生态环境局2020年法治政府建设年度报告", "佛山市生态环境局", "department", "佛山市", "广东省"),
     ("天津市静海区2019年法治政府建设情况报告", "天津市静海区", "county", "天津市", "天津市"),
+    ("四川省司法厅2021年法治政府建设情况报告", "四川省司法厅", "department", "", "四川省"),
+    ("生态环境部2020年法治政府建设年度报告", "生态环境部", "department", "", ""),
+    ("西咸新区管委会2019年法治政府建设情况报告", "西咸新区", "development_zone", "", ""),
+    ("苏州工业园区2020年法治政府建设工作情况报告", "苏州工业园区", "development_zone", "苏州市", "江苏省"),
 ])
 def test_reporting_government_at_every_level(title, name, level, city, province):
     report = report_from_text(page(title))

@@ -77,6 +77,15 @@ def test_issuer_and_jurisdiction_from_the_words_before(rec):
     assert opinions[0].kind == "party_document" and opinions[0].jurisdiction == "山东省"
 
 
+def test_issuer_decides_rule_or_normative_document(rec):
+    found = titles(rec, "执行生态环境部《环境行政处罚办法》,落实县政府《桃源县行政执法公示办法》,"
+                        "按照市政府法制办《关于做好规范性文件清理工作的通知》要求。")
+    assert found["环境行政处罚办法"].kind == "rule" and found["环境行政处罚办法"].jurisdiction == "national"
+    assert found["桃源县行政执法公示办法"].kind == "normative_document"
+    notice = found["关于做好规范性文件清理工作的通知"]
+    assert notice.issuer == "常德市法制办公室" and notice.jurisdiction == "常德市"
+
+
 def test_ministry_rule_and_department_document(rec):
     found = titles(rec, "执行《河北省重大行政决策程序暂行办法》和《佛山市生态环境局行政执法全过程记录实施细则》。")
     assert found["河北省重大行政决策程序暂行办法"].kind == "rule"

@@ -29,6 +29,8 @@ CN_YEAR = re.compile(r"([二〇○零一三四五六七八九O]{4})年度?")
 GOV_WORDS = ("人民政府", "政府", "管理委员会", "管委会", "党工委", "工委")
 DEPARTMENT_TYPES_EXCLUDED = {"people_government", "party_committee", "management_committee", "party_work_committee",
                              "people_congress", "cppcc", "leading_group", "other"}
+NATIONAL_DEPARTMENT = re.compile(r"^(国家|中国)?[\u4e00-\u9fff]{2,12}?(部|总局|委员会|署)"
+                                 r"(?=\d|关于|[\u4e00-\u9fff]{0,2}年|$)")
 WEIGHTS = {"title": 6, "signature": 4, "meta": 2, "footer": 2, "opening": 2, "html": 2}
 
 
@@ -54,6 +56,7 @@ class Candidate:
     zone_suffix: str = ""
     department: str = ""  # the department name as written after the place
     position: int = 0  # where in its string it was read: the first reading is the string's subject
+    stem: str = ""  # a zone's own name when no city can be read from it (西咸 of 西咸新区)
 
 
 @dataclass
@@ -162,6 +165,9 @@ class GovernmentParser:
         text = re.sub(r"\s+", "", text)
         candidates = self._zones(text)
         places = self.places(text)
+        national = NATIONAL_DEPARTMENT.match(text)
+        if national and not places and not candidates:
+            candidates.append(Candidate("department", None, department=national.group(0)))
         for index, (start, end, divisions) in enumerate(places):
             division = self._most_specific(divisions, places[index - 1][2] if index else None)
             rest = text[end:]
@@ -195,7 +201,10 @@ class GovernmentParser:
                 if any(m.start() >= c_start and m.end() <= c_end for c_start, c_end in self._zone_spans(text, zone)):
                     continue
                 city = self._city_before(text, m.start())
-                candidates.append(Candidate("development_zone", city, zone_suffix=zone.suffix, position=m.start()))
+                stem = "" if city else re.search(r"[\u4e00-\u9fff]{0,4}$", text[:m.start()]).group(0)
+                stem = re.sub(r"^.*?(关于|的|和|、)", "", stem)
+                candidates.append(Candidate("development_zone", city, zone_suffix=zone.suffix, position=m.start(),
+                                            stem=stem))
             if candidates:
                 break  # the longest zone type written wins (高新技术产业开发区 over 开发区)
         return candidates
@@ -260,7 +269,7 @@ def recognise_district(page: Page, gazetteer: Gazetteer, year: int | None) -> Di
 
 
 def _key(c: Candidate) -> tuple:
-    return (c.level, c.division.code if c.division else "", c.division.name if c.division else "",
+    return (c.level, c.division.code if c.division else "", c.division.name if c.division else c.stem,
             ZONE_FULL.get(c.zone_suffix, c.zone_suffix), c.department)
 
 
@@ -288,11 +297,13 @@ def _district(c: Candidate, gaz: Gazetteer) -> District | None:
     if c.level == "development_zone":
         zone = next(z for z in gaz.zone_types if z.suffix == c.zone_suffix)
         if div is None:
-            return District(zone.full, zone.short, "", "", "development_zone")
+            return District(c.stem + zone.full, c.stem + zone.short, "", "", "development_zone")
         city = div if div.level in ("city", "province") else _city_of(div, gaz)
         stem = city.short or city.name.rstrip("市")
         return District(stem + zone.full, stem + zone.short, city.name, city.province, "development_zone",
                         city.code)
+    if c.level == "department" and div is None:
+        return District(c.department, c.department, "", "", "department")  # a national ministry: 生态环境部
     if div is None:
         return None
     if c.level == "department":
