@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .export import write_build_report, write_graphml, write_jsonl, write_ntriples, write_turtle
+from .export import (
+    write_build_report,
+    write_graphml,
+    write_jsonl,
+    write_jsonld,
+    write_ntriples,
+    write_store,
+    write_turtle,
+)
 from .graph import build_graph
 from .ingest import IngestError, iter_inputs, read_report
 from .link import DEFAULT_BASE, Linker
@@ -67,12 +75,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
     graph = build_graph(corpus, config_fingerprint())
     result.timings["graph"] = time.perf_counter() - started
     started = time.perf_counter()
-    outputs = {"turtle": out / "graph.ttl", "ntriples": out / "graph.nt", "graphml": out / "graph.graphml",
-               "extractions": out / "extractions.jsonl"}
+    outputs = {"turtle": out / "graph.ttl", "ntriples": out / "graph.nt", "jsonld": out / "graph.jsonld",
+               "graphml": out / "graph.graphml", "extractions": out / "extractions.jsonl", "store": out / "store"}
     write_jsonl(result.extractions, outputs["extractions"])
     write_turtle(graph, outputs["turtle"])
     write_ntriples(graph, outputs["ntriples"])
+    write_jsonld(graph, outputs["jsonld"])
     write_graphml(corpus, outputs["graphml"])
+    write_store(outputs["ntriples"], outputs["store"])
     result.timings["export"] = time.perf_counter() - started
     types = Counter(e.type for e in corpus.entities.values())
     report = {

@@ -134,6 +134,26 @@ def query(ctx: click.Context, graph: Path, query_file: Path | None, name: str | 
     click.echo(_guard(ctx, run))
 
 
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("node")
+@click.argument("other", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_context
+def explain(ctx: click.Context, graph: Path, node: str, other: str | None, fmt: str) -> None:
+    """Print the sentences behind a NODE (IRI or label), or behind the edge NODE -> OTHER.
+
+    Examples: kg explain out 优化营商环境条例;
+    kg explain out 青岛市即墨区 '法治政府建设实施纲要(2015-2020年)'
+    """
+    from . import query as q
+
+    table = _guard(ctx, lambda: q.explain(graph, node, other))
+    if not table.rows:
+        raise Failure(f"no evidence for {node}{' -> ' + other if other else ''} in {graph}")
+    click.echo(q.render(table, fmt))
+
+
 @main.command(name="eval")
 @click.argument("gold", type=click.Path(exists=True, path_type=Path))
 @click.argument("pred", type=click.Path(exists=True, path_type=Path))

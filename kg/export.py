@@ -1,16 +1,20 @@
 """Export stage: Turtle, N-Triples, GraphML, JSON Lines and the build report, each written atomically."""
 from __future__ import annotations
 
+import gc
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph
 from rdflib import Graph
 
+from .graph import PREFIXES
 from .link import LinkedCorpus, citation_weights
 from .nlp.extract import REGULATION, Extraction
 
@@ -45,6 +49,43 @@ def write_ntriples(graph: Graph, path: Path) -> None:
     """N-Triples, one triple a line, sorted: diffable and byte-identical from build to build."""
     lines = sorted(set(graph.serialize(format="nt").splitlines()) - {""})
     write_text(path, "\n".join(lines) + "\n")
+
+
+def write_jsonld(graph: Graph, path: Path) -> None:
+    """JSON-LD with the project's prefixes as context; nodes sorted by @id so builds compare byte for byte."""
+    used = {str(ns) for ns in PREFIXES.values()} | {str(ns) for p, ns in graph.namespaces() if p == "id"}
+    context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix and str(ns) in used}
+    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    nodes = data.get("@graph", [data] if "@id" in data else [])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    body = {"@context": data.get("@context", context), "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
+    write_text(path, json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def write_store(ntriples: Path, path: Path) -> None:
+    """An embedded pyoxigraph store of the graph, swapped into place only once it is complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        store = pyoxigraph.Store(str(building))
+        with open(ntriples, "rb") as fh:
+            store.bulk_load(fh, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store
+        gc.collect()  # the store's files are closed when the object goes
+        old = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+            os.replace(path, old / "store")
+        os.replace(building, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if building.exists():
+            shutil.rmtree(building, ignore_errors=True)
 
 
 def write_jsonl(extractions: list[Extraction], path: Path) -> None:

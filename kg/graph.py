@@ -78,8 +78,11 @@ def _add_entity(g: Graph, e) -> None:
             g.add((node, GOV.serves, URIRef(e.attrs["area"])))
     elif e.type == "Area":
         g.add((node, RDF.type, GOV.AdministrativeArea))
+        g.add((node, RDF.type, SCHEMA.AdministrativeArea))
         g.add((node, RDFS.label, label))
         g.add((node, DCTERMS.identifier, Literal(e.attrs["code"])))
+        if e.attrs.get("parent"):
+            g.add((node, SCHEMA.containedInPlace, URIRef(e.attrs["parent"])))
     elif e.type == "Regulation":
         g.add((node, RDF.type, GOV.Regulation))
         g.add((node, RDFS.label, label))
@@ -87,18 +90,29 @@ def _add_entity(g: Graph, e) -> None:
         g.add((node, GOV.normalizedTitle, Literal(e.attrs["normalized"])))
         if e.attrs.get("issuer"):
             g.add((node, GOV.issuerText, Literal(e.attrs["issuer"], lang="zh")))
+        for agency in e.attrs.get("passed_by") or []:
+            g.add((node, ELI.passed_by, URIRef(agency)))
+        if e.attrs.get("jurisdiction_area"):
+            g.add((node, ELI.jurisdiction, URIRef(e.attrs["jurisdiction_area"])))
+        if e.attrs.get("registry_id"):
+            g.add((node, GOV.lawRegistryId, Literal(e.attrs["registry_id"])))
+        if e.attrs.get("date") and len(e.attrs["date"]) == 10:
+            g.add((node, ELI.date_document, Literal(e.attrs["date"], datatype=XSD.date)))
         for alt in sorted(e.alt_labels):
             g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
     elif e.type == "Agency":
         g.add((node, RDF.type, GOV.Agency))
         g.add((node, RDFS.label, label))
         g.add((node, ORG.classification, ATYPE[e.attrs.get("agency_type") or "other"]))
+        if e.attrs.get("parent"):
+            g.add((node, ORG.subOrganizationOf, URIRef(e.attrs["parent"])))
         for alt in sorted(e.alt_labels):
             g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
     elif e.type == "Program":
         g.add((node, RDF.type, GOV.Program))
         g.add((node, RDFS.label, label))
         g.add((node, SKOS.prefLabel, label))
+        g.add((node, SKOS.inScheme, GOV.programScheme))
         for alt in sorted(e.alt_labels):
             g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
 

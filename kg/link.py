@@ -23,10 +23,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .gazetteer import Gazetteer
+from .gazetteer import load as load_gazetteer
 from .nlp.extract import AGENCY, PROGRAM, REGULATION, Extraction
+from .nlp.regulations import loose_key
 from .textnorm import normalize_title
 
 DEFAULT_BASE = "https://w3id.org/govkg/id/"
+CHINA_CODE = "100000"
 EDITION = re.compile(r"\((\d{4})[^()]*?-(\d{4})年?\)$")
 
 
@@ -77,14 +81,22 @@ class LinkedCorpus:
 class Linker:
     """Assigns IRIs; keeps editions seen so far so a year-less title resolves to the edition in force."""
 
-    def __init__(self, base: str = DEFAULT_BASE):
+    def __init__(self, base: str = DEFAULT_BASE, gazetteer: Gazetteer | None = None):
         self.base = base if base.endswith(("/", "#")) else base + "/"
+        self._gaz = gazetteer
+
+    @property
+    def gaz(self) -> Gazetteer:
+        if self._gaz is None:
+            self._gaz = load_gazetteer()
+        return self._gaz
 
     def iri(self, kind: str, key: str) -> str:
         return f"{self.base}{kind}/{key}"
 
     def regulation_key(self, reg: dict, district: dict | None) -> str:
-        title = normalize_title(reg["title"])
+        # loose_key: dashes, brackets, 中华人民共和国, a dropped 市 or 权 do not make another document
+        title = loose_key(reg["title"])
         kind = reg.get("kind", "")
         jurisdiction = reg.get("jurisdiction") or ""
         if kind in ("law", "administrative_regulation") or jurisdiction == "national":
@@ -109,9 +121,42 @@ class Linker:
         return corpus.add(gov)
 
     def area(self, code: str, district: dict, corpus: LinkedCorpus) -> Entity:
-        area_name = district["name"] if district["level"] in ("province", "city", "county") else district["city"]
-        return corpus.add(Entity(self.iri("area", code), "Area", area_name or code,
-                                 {"code": code, "province": district.get("province", "")}))
+        return self.area_by_code(code, corpus)
+
+    def area_by_code(self, code: str, corpus: LinkedCorpus) -> Entity:
+        """An administrative area with its division code, contained in its city, province and China."""
+        iri = self.iri("area", code)
+        if iri in corpus.entities:
+            return corpus.entities[iri]
+        if code == CHINA_CODE:
+            return corpus.add(Entity(iri, "Area", "中华人民共和国", {"code": code}))
+        division = self.gaz.division_by_code(code)
+        if division is None:
+            return corpus.add(Entity(iri, "Area", code, {"code": code}))
+        parent_name = division.city if division.level == "county" else division.province
+        parent = self.gaz.place(parent_name) if division.level != "province" else None
+        parent_iri = (self.area_by_code(parent.code, corpus).iri if parent and parent.code != code
+                      else self.area_by_code(CHINA_CODE, corpus).iri)
+        return corpus.add(Entity(iri, "Area", division.full_name, {"code": code, "parent": parent_iri}))
+
+    def jurisdiction_area(self, jurisdiction: str, district: dict | None, corpus: LinkedCorpus) -> str | None:
+        if jurisdiction == "national":
+            return self.area_by_code(CHINA_CODE, corpus).iri
+        place = self.gaz.place(jurisdiction) if jurisdiction else None
+        if place:
+            return self.area_by_code(place.code, corpus).iri
+        if district and district.get("code") and jurisdiction in (district.get("name"), district.get("short")):
+            return self.area_by_code(district["code"], corpus).iri
+        return None
+
+    def issuers(self, issuer: str, corpus: LinkedCorpus) -> list[str]:
+        """The agencies that passed a document (中共中央、国务院 -> two agencies)."""
+        iris = []
+        for name in (p for p in re.split(r"[、和]", issuer or "") if len(p) >= 2):
+            entity = corpus.add(Entity(self.iri("agency", digest(name)), "Agency", name,
+                                       {"agency_type": self.gaz.agency_type_of(name)}))
+            iris.append(entity.iri)
+        return iris
 
     def link(self, extractions: list[Extraction]) -> LinkedCorpus:
         corpus = LinkedCorpus(self.base)
@@ -127,15 +172,22 @@ class Linker:
                            "government": gov.iri}))
         by_key: dict[tuple[str, str], str] = {}
         for reg in ex.regulations:
+            attrs = {"kind": reg["kind"], "issuer": reg.get("issuer", ""),
+                     "jurisdiction": reg.get("jurisdiction", ""), "normalized": normalize_title(reg["title"]),
+                     "passed_by": self.issuers(reg.get("issuer", ""), corpus),
+                     "jurisdiction_area": self.jurisdiction_area(reg.get("jurisdiction", ""), ex.district, corpus)}
+            law = self.gaz.law(reg["title"])
+            if law:
+                attrs["registry_id"], attrs["date"] = law.registry_id, law.published
             entity = Entity(self.iri("regulation", digest(self.regulation_key(reg, ex.district))), "Regulation",
-                            reg["title"], {"kind": reg["kind"], "issuer": reg.get("issuer", ""),
-                                           "jurisdiction": reg.get("jurisdiction", ""),
-                                           "normalized": normalize_title(reg["title"])},
-                            set(reg.get("aliases", [])))
+                            reg["title"], attrs, set(reg.get("aliases", [])))
             by_key[(REGULATION, normalize_title(reg["title"]))] = corpus.add(entity).iri
+        own = tuple(n for n in ((ex.district or {}).get("short"), (ex.district or {}).get("name")) if n)
         for agency in ex.agencies:
-            entity = Entity(self.iri("agency", digest(agency["name"])), "Agency", agency["name"],
-                            {"agency_type": agency.get("type", "other"), "government": gov.iri},
+            attrs = {"agency_type": agency.get("type", "other")}
+            if own and agency["name"].startswith(own) and agency["name"] not in own:
+                attrs["parent"] = gov.iri  # the district's own bodies sit under its government
+            entity = Entity(self.iri("agency", digest(agency["name"])), "Agency", agency["name"], attrs,
                             set(agency["mentions"]) - {agency["name"]})
             by_key[(AGENCY, agency["name"])] = corpus.add(entity).iri
         for program in ex.programs:

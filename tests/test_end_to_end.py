@@ -23,7 +23,7 @@ HELDOUT_FLOOR = {"regulations": 0.99, "agencies": 0.96, "programs": 0.88, "kind"
 def test_build_writes_every_output(seeds_build):
     out, result = seeds_build
     assert len(result.extractions) == 5 and not result.problems
-    for name in ("graph.ttl", "graph.nt", "graph.graphml", "extractions.jsonl", "build-report.json"):
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "extractions.jsonl", "build-report.json"):
         assert (out / name).stat().st_size > 0, name
     assert len(Graph().parse(out / "graph.ttl")) > 1000
     report = json.loads((out / "build-report.json").read_text())
@@ -87,7 +87,7 @@ def test_heldout_scores_stay_above_the_floor(tmp_path, nlp):
 
 def test_cli_verbs_have_help_and_errors_are_one_line(seeds_build, tmp_path):
     runner = CliRunner()
-    for verb in ("build", "extract", "query", "eval", "validate", "stats"):
+    for verb in ("build", "extract", "query", "explain", "eval", "validate", "stats"):
         result = runner.invoke(main, [verb, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, verb
     missing = runner.invoke(main, ["query", str(tmp_path / "nowhere"), "--name", "most_cited_regulations"])
@@ -118,5 +118,5 @@ def test_build_is_deterministic(tmp_path, nlp):
 
     for run in ("a", "b"):
         build([SEEDS / "003_c9bd385b88e6491a.txt", SEEDS / "002_d25bc79ebd3e5c97.txt"], tmp_path / run)
-    for name in ("graph.ttl", "graph.nt", "graph.graphml", "extractions.jsonl", "build-report.json"):
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "extractions.jsonl", "build-report.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

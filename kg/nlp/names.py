@@ -104,9 +104,11 @@ def split_jurisdiction(name: str, where: Jurisdiction, gaz: Gazetteer) -> tuple[
             return where.local, name[len(zone_word):], True
     place_end = _place_prefix_end(name, gaz)
     if place_end:
-        place = name[:place_end]
-        cities = [] if gaz.lookup(place) else gaz.city_by_short(place)
-        return (cities[0].name if cities else place), name[place_end:], True  # 唐山政府 -> 唐山市人民政府
+        place, rest = name[:place_end], name[place_end:]
+        if rest in ("政府", "人民政府", "委") or rest.startswith("委"):
+            cities = [] if gaz.lookup(place) else gaz.city_by_short(place)
+            place = cities[0].name if cities else place  # 唐山政府 -> 唐山市人民政府, but 淄博仲裁委员会 stays
+        return place, rest, True
     return where.local, name, False
 
 

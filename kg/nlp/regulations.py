@@ -23,6 +23,7 @@ NOTICE_OF = re.compile(r"^(?:[^关]{2,30}?)?关于(?:印发|转发|颁发|下发
 SHORT_NAME = re.compile(r"^[(（]?\s*以下简称\s*[“\"《〈]?(?P<alias>[^”\"》〉)）]{1,12})[”\"》〉]?")
 ZONE_WORDS = ("高新区", "高新技术", "经开区", "经济技术开发区", "经济开发区", "开发区", "新区", "工业园区", "保税区")
 NOT_CITED_AFTER = re.compile(r"^(宣传|日|周|月|杯|知识|竞赛|宣誓)")  # 宪法宣传周, 宪法杯: events named after a law
+TITLE_ISSUER = re.compile(r"^([\u4e00-\u9fff、]{2,30}?)关于")
 OPEN_QUALIFIER = re.compile(r"[(（][0-9\-—–~至年度版试行修订暂\s]{1,20}$")
 DEPARTMENT_AFTER_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(局|厅|委员会|办公室|办)(?!法|理)")
 LOOSE_CHARS = re.compile(r"[市权的省]")
@@ -32,7 +33,8 @@ ISSUER_VERBS = re.compile(
     r"(认真|深入|全面|严格|积极|及时|坚决|切实|进一步)?(贯彻|落实|执行|学习|宣传|按照|根据|依据|依照|对照|遵照|参照|结合|围绕|"
     r"印发|出台|制定|下发|转发|发布|颁布|实施|施行|修订|制发|起草|编制|审议|通过|出台了|印发了|制定了|下发了|报送|推行|"
     r"组织|开展|推进|完善|健全|建立|以|在|和|与|及|对|将|把|为|由|是|了|等)+")
-ISSUER_TAIL = re.compile(r"(中共中央|党中央|国务院|中央|委|政府|办公厅|办公室|厅|局|部|院|办|会|署|处|组)"
+ISSUER_TAIL = re.compile(r"(中共中央|党中央|国务院|中央|委|政府|办公厅|办公室|厅|局|部|院|办|委员会|常委会|管委会|"
+                         r"署|领导小组)"
                          r"(联合)?(印发|出台|制定|下发|发布|颁布)?(的|之)?$")
 PARTY_ISSUER = re.compile(r"^(中共|中国共产党|党中央)|^(省|市|区|县|州|旗)委(?!员会办公室)|[省市区县州旗]委(、|$)|"
                           r"党工委|党委|纪委|中央办公厅")
@@ -246,6 +248,8 @@ class RegulationRecogniser:
         if kind in ("law", "administrative_regulation") or is_national(issuer) or self.gaz.policy(title):
             return "national"
         core = re.sub(r"^(关于|中共)", "", title)
+        if any(own and core.startswith(own) for own in (where.local_full, where.local)):
+            return where.local_full  # 淄博高新区…办法 is the zone's own, though it starts with 淄博
         for name in (where.province, where.city):
             if name and (core.startswith(name) or core.startswith(name.rstrip("省市")) or
                          issuer.startswith(("中共" + name, name))):
@@ -323,6 +327,10 @@ class RegulationRecogniser:
         if title in self.gaz.abbreviations:  # 《固废法》 -> its official title, the abbreviation kept as alias
             aliases, title = [title], self.gaz.abbreviations[title]
         policy = self.gaz.policy(title, where.year)
+        if not issuer_text:
+            leading = TITLE_ISSUER.match(title)  # 中共中央关于…的决定, 市政府法制办关于…的通知
+            if leading and ISSUER_TAIL.search(leading.group(1)):
+                issuer_text = leading.group(1)
         issuer = self.complete_issuer(issuer_text, where) if issuer_text else ""
         if policy and not issuer:
             issuer = policy.issuer
