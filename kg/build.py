@@ -42,6 +42,7 @@ def extract_files(inputs: Iterable[str | Path], result: BuildResult,
                   on_file: Callable[[Path], None] | None = None) -> list[Extraction]:
     """Ingest and annotate every readable report; unreadable ones go to ``result.problems``."""
     nlp = None
+    seen: dict[str, str] = {}  # sha256 -> first path with that content
     for path in iter_inputs(inputs, result.problems):
         if on_file:
             on_file(path)
@@ -51,6 +52,10 @@ def extract_files(inputs: Iterable[str | Path], result: BuildResult,
         except IngestError as err:
             result.problems.append((str(path), str(err)))
             continue
+        if report.sha256 in seen:
+            result.problems.append((str(path), f"duplicate of {seen[report.sha256]} (same content)"))
+            continue
+        seen[report.sha256] = str(path)
         result.timings["ingest"] = result.timings.get("ingest", 0.0) + time.perf_counter() - started
         started = time.perf_counter()
         nlp = nlp or shared_pipeline()

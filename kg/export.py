@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -47,7 +48,7 @@ def write_turtle(graph: Graph, path: Path) -> None:
 
 def write_ntriples(graph: Graph, path: Path) -> None:
     """N-Triples, one triple a line, sorted: diffable and byte-identical from build to build."""
-    lines = sorted(set(graph.serialize(format="nt").splitlines()) - {""})
+    lines = sorted(set(graph.serialize(format="nt").split("\n")) - {""})  # not splitlines(): U+0085 is data
     write_text(path, "\n".join(lines) + "\n")
 
 
@@ -94,6 +95,14 @@ def write_jsonl(extractions: list[Extraction], path: Path) -> None:
     write_text(path, "\n".join(lines) + ("\n" if lines else ""))
 
 
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: str) -> str:
+    """GraphML is XML: characters XML 1.0 forbids are dropped from labels and attributes."""
+    return XML_FORBIDDEN.sub("", value)
+
+
 def network(corpus: LinkedCorpus) -> nx.DiGraph:
     """The graph Gephi users want: governments, regulations, agencies, programs; weighted edges."""
     net = nx.DiGraph()
@@ -108,7 +117,7 @@ def network(corpus: LinkedCorpus) -> nx.DiGraph:
             attrs["level"] = entity.attrs.get("level") or ""
             attrs["province"] = entity.attrs.get("province") or ""
         attrs["aliases"] = "|".join(sorted(entity.alt_labels))
-        net.add_node(entity.iri, **attrs)
+        net.add_node(entity.iri, **{k: xml_safe(v) if isinstance(v, str) else v for k, v in attrs.items()})
     weights = citation_weights(corpus)
     counts: dict[tuple[str, str, str], int] = {}
     for occ in corpus.occurrences:

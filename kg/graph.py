@@ -1,6 +1,8 @@
 """Graph stage: the linked corpus as an rdflib graph in the terms of ``ontology/governance.ttl``."""
 from __future__ import annotations
 
+import re
+
 from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
@@ -23,6 +25,16 @@ KINDS = ("law", "administrative_regulation", "local_regulation", "rule", "normat
 MENTION_PREDICATE = {REGULATION: GOV.mentions, AGENCY: GOV.mentions, PROGRAM: GOV.mentions}
 
 
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def text_literal(value, lang: str | None = None, datatype=None) -> Literal:
+    """A literal without control characters, which N-Triples and XML readers reject."""
+    if isinstance(value, str):
+        value = CONTROL.sub("", value)
+    return Literal(value, lang=lang, datatype=datatype)
+
+
 def new_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -37,8 +49,8 @@ def build_graph(corpus: LinkedCorpus, config_fingerprint: str = "") -> Graph:
     g.bind("id", Namespace(corpus.base))
     activity = URIRef(f"{corpus.base}build/{digest(__version__ + '|' + config_fingerprint)}")
     g.add((activity, RDF.type, GOV.BuildActivity))
-    g.add((activity, RDFS.label, Literal(f"govkg {__version__} build")))
-    g.add((activity, GOV.softwareVersion, Literal(f"govkg {__version__}")))
+    g.add((activity, RDFS.label, text_literal(f"govkg {__version__} build")))
+    g.add((activity, GOV.softwareVersion, text_literal(f"govkg {__version__}")))
     for entity in sorted(corpus.entities.values(), key=lambda e: e.iri):
         _add_entity(g, entity)
     for occ in corpus.occurrences:
@@ -56,50 +68,50 @@ def build_graph(corpus: LinkedCorpus, config_fingerprint: str = "") -> Graph:
 
 def _add_entity(g: Graph, e) -> None:
     node = URIRef(e.iri)
-    label = Literal(e.label, lang="zh")
+    label = text_literal(e.label, lang="zh")
     if e.type == "Report":
         g.add((node, RDF.type, GOV.Report))
         g.add((node, RDFS.label, label))
         g.add((node, GOV.reportingGovernment, URIRef(e.attrs["government"])))
         if e.attrs.get("year"):
-            g.add((node, GOV.year, Literal(str(e.attrs["year"]), datatype=XSD.gYear)))
+            g.add((node, GOV.year, text_literal(str(e.attrs["year"]), datatype=XSD.gYear)))
         if e.attrs.get("published"):
-            g.add((node, DCTERMS.issued, Literal(e.attrs["published"], datatype=XSD.date)))
-        g.add((node, GOV.sourceFile, Literal(e.attrs["source"])))
-        g.add((node, GOV.sha256, Literal(e.attrs["sha256"])))
+            g.add((node, DCTERMS.issued, text_literal(e.attrs["published"], datatype=XSD.date)))
+        g.add((node, GOV.sourceFile, text_literal(e.attrs["source"])))
+        g.add((node, GOV.sha256, text_literal(e.attrs["sha256"])))
     elif e.type == "Government":
         for cls in (GOV.Government, GOV.Agency):
             g.add((node, RDF.type, cls))
         g.add((node, RDFS.label, label))
-        g.add((node, GOV.level, Literal(e.attrs.get("level") or "unknown")))
+        g.add((node, GOV.level, text_literal(e.attrs.get("level") or "unknown")))
         for alt in sorted(e.alt_labels):
-            g.add((node, GOV.shortName, Literal(alt, lang="zh")))
+            g.add((node, GOV.shortName, text_literal(alt, lang="zh")))
         if e.attrs.get("area"):
             g.add((node, GOV.serves, URIRef(e.attrs["area"])))
     elif e.type == "Area":
         g.add((node, RDF.type, GOV.AdministrativeArea))
         g.add((node, RDF.type, SCHEMA.AdministrativeArea))
         g.add((node, RDFS.label, label))
-        g.add((node, DCTERMS.identifier, Literal(e.attrs["code"])))
+        g.add((node, DCTERMS.identifier, text_literal(e.attrs["code"])))
         if e.attrs.get("parent"):
             g.add((node, SCHEMA.containedInPlace, URIRef(e.attrs["parent"])))
     elif e.type == "Regulation":
         g.add((node, RDF.type, GOV.Regulation))
         g.add((node, RDFS.label, label))
         g.add((node, ELI.type_document, KIND[e.attrs["kind"]]))
-        g.add((node, GOV.normalizedTitle, Literal(e.attrs["normalized"])))
+        g.add((node, GOV.normalizedTitle, text_literal(e.attrs["normalized"])))
         if e.attrs.get("issuer"):
-            g.add((node, GOV.issuerText, Literal(e.attrs["issuer"], lang="zh")))
+            g.add((node, GOV.issuerText, text_literal(e.attrs["issuer"], lang="zh")))
         for agency in e.attrs.get("passed_by") or []:
             g.add((node, ELI.passed_by, URIRef(agency)))
         if e.attrs.get("jurisdiction_area"):
             g.add((node, ELI.jurisdiction, URIRef(e.attrs["jurisdiction_area"])))
         if e.attrs.get("registry_id"):
-            g.add((node, GOV.lawRegistryId, Literal(e.attrs["registry_id"])))
+            g.add((node, GOV.lawRegistryId, text_literal(e.attrs["registry_id"])))
         if e.attrs.get("date") and len(e.attrs["date"]) == 10:
-            g.add((node, ELI.date_document, Literal(e.attrs["date"], datatype=XSD.date)))
+            g.add((node, ELI.date_document, text_literal(e.attrs["date"], datatype=XSD.date)))
         for alt in sorted(e.alt_labels):
-            g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
+            g.add((node, SKOS.altLabel, text_literal(alt, lang="zh")))
     elif e.type == "Agency":
         g.add((node, RDF.type, GOV.Agency))
         g.add((node, RDFS.label, label))
@@ -107,14 +119,14 @@ def _add_entity(g: Graph, e) -> None:
         if e.attrs.get("parent"):
             g.add((node, ORG.subOrganizationOf, URIRef(e.attrs["parent"])))
         for alt in sorted(e.alt_labels):
-            g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
+            g.add((node, SKOS.altLabel, text_literal(alt, lang="zh")))
     elif e.type == "Program":
         g.add((node, RDF.type, GOV.Program))
         g.add((node, RDFS.label, label))
         g.add((node, SKOS.prefLabel, label))
         g.add((node, SKOS.inScheme, GOV.programScheme))
         for alt in sorted(e.alt_labels):
-            g.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
+            g.add((node, SKOS.altLabel, text_literal(alt, lang="zh")))
 
 
 def _add_evidence(g: Graph, base: str, occ, ev, report: URIRef, subject: URIRef, entity: URIRef,
@@ -124,7 +136,7 @@ def _add_evidence(g: Graph, base: str, occ, ev, report: URIRef, subject: URIRef,
     g.add((node, GOV.inReport, report))
     g.add((node, GOV.evidenceSubject, subject))
     g.add((node, GOV.evidenceFor, entity))
-    g.add((node, GOV.sentence, Literal(ev.sentence, lang="zh")))
+    g.add((node, GOV.sentence, text_literal(ev.sentence, lang="zh")))
     g.add((node, PROV.wasGeneratedBy, activity))
     target = _skolem(node, "target")
     position = _skolem(node, "position")
@@ -134,10 +146,10 @@ def _add_evidence(g: Graph, base: str, occ, ev, report: URIRef, subject: URIRef,
     g.add((target, OA.hasSelector, position))
     g.add((target, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, text_literal(ev.start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, text_literal(ev.end, datatype=XSD.nonNegativeInteger)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
-    g.add((quote, OA.exact, Literal(ev.exact, lang="zh")))
+    g.add((quote, OA.exact, text_literal(ev.exact, lang="zh")))
 
 
 def _skolem(node: URIRef, part: str) -> URIRef:

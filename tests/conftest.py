@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 HELDOUT = ROOT / "tests" / "fixtures" / "heldout"
+HELDOUT2 = ROOT / "tests" / "fixtures" / "heldout2"
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,14 @@ from kg import query as q
 from kg.cli import main
 from kg.evaluate import load_jsonl, score
 
-from .conftest import HELDOUT, SEEDS, SHARED
+from .conftest import HELDOUT, HELDOUT2, SEEDS, SHARED
 
 # Floors: the scores reached so far, so a change that loses accuracy fails. Raise them as accuracy improves.
 DEV_FLOOR = {"regulations": 0.99, "agencies": 0.95, "programs": 0.90, "kind": 0.99}
 HELDOUT_FLOOR = {"regulations": 0.99, "agencies": 0.96, "programs": 0.88, "kind": 0.98}
+# A second set, written after the first round of tuning and first scored blind (reg .960, agency .925,
+# program .935, kind .992).
+HELDOUT2_FLOOR = {"regulations": 0.95, "agencies": 0.92, "programs": 0.93, "kind": 0.99}
 
 
 def test_build_writes_every_output(seeds_build):
@@ -76,13 +79,16 @@ def test_kg_eval_agrees_with_the_reference_scorer(seeds_build):
     assert json.loads(ours) == json.loads(reference[: reference.rindex("}") + 1])
 
 
-def test_heldout_scores_stay_above_the_floor(tmp_path, nlp):
+@pytest.mark.parametrize("folder,floor", [(HELDOUT, HELDOUT_FLOOR), (HELDOUT2, HELDOUT2_FLOOR)],
+                         ids=["heldout", "heldout2"])
+def test_heldout_scores_stay_above_the_floor(tmp_path, nlp, folder, floor):
     runner = CliRunner()
-    extracted = runner.invoke(main, ["extract", *sorted(str(p) for p in HELDOUT.glob("*.txt"))])
+    pages = sorted(str(p) for p in folder.iterdir() if p.suffix in (".txt", ".html"))
+    extracted = runner.invoke(main, ["extract", *pages])
     assert extracted.exit_code == 0, extracted.output
     pred = tmp_path / "pred.jsonl"
     pred.write_text(extracted.stdout)
-    assert_floor(scores(pred, HELDOUT / "gold.jsonl"), HELDOUT_FLOOR)
+    assert_floor(scores(pred, folder / "gold.jsonl"), floor)
 
 
 def test_cli_verbs_have_help_and_errors_are_one_line(seeds_build, tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -89,12 +90,17 @@ def _walk(root: Path, problems: list[tuple[str, str]]) -> Iterator[Path]:
 
 def read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError("not a regular file (device, FIFO or socket)")
+        size = info.st_size
         if size > MAX_BYTES:
             raise IngestError(f"file too large ({size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB): not a report page")
         return path.read_bytes()
     except PermissionError as err:
         raise IngestError("permission denied") from err
+    except FileNotFoundError as err:
+        raise IngestError("cannot read file: no such file (dangling link?)") from err
     except OSError as err:
         raise IngestError(f"cannot read file: {err.strerror}") from err
 
