@@ -17,10 +17,10 @@ from .conftest import HELDOUT, HELDOUT2, SEEDS, SHARED
 
 # Floors: the scores reached so far, so a change that loses accuracy fails. Raise them as accuracy improves.
 DEV_FLOOR = {"regulations": 0.99, "agencies": 0.95, "programs": 0.90, "kind": 0.99}
-HELDOUT_FLOOR = {"regulations": 0.99, "agencies": 0.96, "programs": 0.88, "kind": 0.98}
+HELDOUT_FLOOR = {"regulations": 0.99, "agencies": 0.97, "programs": 0.90, "kind": 0.98}
 # A second set, written after the first round of tuning and first scored blind (reg .960, agency .925,
 # program .935, kind .992).
-HELDOUT2_FLOOR = {"regulations": 0.95, "agencies": 0.92, "programs": 0.93, "kind": 0.99}
+HELDOUT2_FLOOR = {"regulations": 0.99, "agencies": 0.94, "programs": 0.95, "kind": 0.99}
 
 
 def test_build_writes_every_output(seeds_build):

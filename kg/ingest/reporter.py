@@ -297,7 +297,8 @@ def _district(c: Candidate, gaz: Gazetteer) -> District | None:
     if c.level == "development_zone":
         zone = next(z for z in gaz.zone_types if z.suffix == c.zone_suffix)
         if div is None:
-            return District(c.stem + zone.full, c.stem + zone.short, "", "", "development_zone")
+            province = _province_in(c.stem, gaz)  # 贵州贵安新区: the zone's name says its province
+            return District(c.stem + zone.full, c.stem + zone.short, "", province, "development_zone")
         city = div if div.level in ("city", "province") else _city_of(div, gaz)
         stem = city.short or city.name.rstrip("市")
         return District(stem + zone.full, stem + zone.short, city.name, city.province, "development_zone",
@@ -315,6 +316,13 @@ def _district(c: Candidate, gaz: Gazetteer) -> District | None:
     if div.level == "city":
         return District(div.name, div.name, div.name, div.province, "city", div.code)
     return District(div.full_name, div.name, div.city, div.province, "county", div.code)
+
+
+def _province_in(stem: str, gaz: Gazetteer) -> str:
+    for division in gaz.divisions:
+        if division.level == "province" and division.short and stem.startswith(division.short):
+            return division.name
+    return ""
 
 
 def _city_of(div: Division, gaz: Gazetteer) -> Division:

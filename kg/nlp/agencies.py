@@ -27,6 +27,8 @@ SELF_STANDING = {"国务院", "中共中央", "党中央", "党工委", "管委�
                  "工委", "管委"}
 MAX_NAME = 24
 ROLE_AFTER = ("委员", "代表")
+JOINERS = ("和", "与")
+BODY_ENDINGS = ("局", "委", "办", "院", "会", "厅", "部", "中心", "队", "所", "组", "室", "政府")
 PLURAL_INSIDE = re.compile(r"各|[两三四五多]级|首家")
 SEPARATE_BODIES = ("党工委", "管委会", "党委")  # 党工委管委会: two bodies, not one name
 ZONE_WORDS = ("高新区", "高新技术", "开发区", "经开区", "经济技术开发区", "新区", "园区", "综保区")
@@ -126,12 +128,27 @@ class AgencyRecogniser:
             glued_level = CJK.match(token) and len(token) > 1 and token[-1] in LEVEL_PREFIXES
             if glued_level:
                 starts.append(token_starts[index] - 1)  # a level word glued to a verb (整合区|市场…) begins a name
+            if token in JOINERS and self._joins_one_name(text, token_starts, index - 1):
+                starts.append(prev_start)
+                index -= 1  # 绿化和市容管理局: 和 inside one name
+                continue
             if not CJK.match(token) or token in self.stopwords or suffix_start - prev_start > MAX_NAME or \
                     token.endswith(SEPARATE_BODIES):
                 break
             starts.append(prev_start)
             index -= 1
         return starts
+
+    def _joins_one_name(self, text: str, token_starts: list[int], index: int) -> bool:
+        """Is the 和 at token ``index`` inside a name (城市管理和综合执法局), not between two bodies?"""
+        if index < 1 or index + 1 >= len(token_starts):
+            return False
+        before = text[token_starts[index - 1]:token_starts[index]]
+        after = text[token_starts[index + 1]:token_starts[index + 2] if index + 2 < len(token_starts) else None]
+        if not CJK.match(before) or before in self.stopwords or before.endswith(BODY_ENDINGS):
+            return False
+        return not (after[:1] in LEVEL_PREFIXES and not after.startswith(NOT_LEVEL_WORDS)) and \
+            not self._place_at(text, token_starts[index + 1], Jurisdiction())
 
     def _name_start(self, text: str, token_starts: list[int], suffix_start: int, agency_type: AgencyType,
                     where: Jurisdiction) -> int | None:

@@ -123,13 +123,15 @@ def complete_agency(name: str, where: Jurisdiction, gaz: Gazetteer) -> str:
     split = split_jurisdiction(name, where, gaz)
     if split is None:
         return ""
-    place, rest, _ = split
+    place, rest, written = split
     if place == where.local_full and where.local:
         place = where.local  # the report's own bodies go by its short name (即墨区司法局), one IRI either way
     if rest in ("党工委", "工委"):
         return f"中共{where.full(place)}工作委员会"
     if rest in ("管委会", "管委", "管理委员会"):
-        return f"{where.full(place)}管理委员会"
+        return f"{where.full(place)}管理委员会" if written or where.level == "development_zone" else ""
+    if rest in ("管委会办公室", "管理委员会办公室"):
+        return f"{where.full(place)}管理委员会办公室"
     if rest == "委" or rest.startswith("委") and not rest.startswith(("委员", "委托")):
         # 市委 -> 中共常德市委员会; 市委编办 -> 中共常德市委机构编制委员会办公室
         return f"中共{place}委员会" if rest == "委" else f"中共{place}委{expand_suffix(rest[1:], gaz)}"

@@ -31,10 +31,11 @@ QUOTED = re.compile(r"[“\"‘「『](?P<term>[^“”\"‘’「」『』\n]{1
 HEADS, CANONICAL_HEADS, TERM_ENDINGS, STRONG_HEADS = load_heads()
 TAIL = re.compile(r"^的?[\u4e00-\u9fff+＋]{0,10}?(" + "|".join(STRONG_HEADS) + ")")
 NUMBER_WORDS = re.compile(r"^[一二三四五六七八九十两双百千\d]")
-NOT_PROGRAM_ENDINGS = ("网", "网站", "号", "式", "性", "化", "室", "报", "台", "栏目", "频道", "品牌")
+NOT_PROGRAM_ENDINGS = ("网", "网站", "号", "式", "性", "化", "室", "报", "台", "栏目", "频道", "品牌",
+                       "会", "节", "论坛", "峰会", "展")  # 数博会, 进博会: events
 COUNT_PHRASE = re.compile(r"[一二三四五六七八九十两百千\d]+个|[一二三四五六七八九十两]{1,2}[不要有]")
 UNQUOTED = re.compile(r"(?P<name>(?:\d{5}|[\u4e00-\u9fff]{2,20}?)"
-                      r"(?:专项行动|联合行动|攻坚行动|提升工程|示范创建活动|攻坚战|社会热线|服务热线|热线|申报承诺制))")
+                      r"(?:专项行动|联合行动|攻坚行动|提升工程|示范创建活动|攻坚战|申报承诺制))|(?P<hotline>\d{5,6}[\u4e00-\u9fff]{0,8}?热线)")
 
 
 @dataclass
@@ -98,19 +99,25 @@ class ProgramRecogniser:
     def __init__(self, gazetteer: Gazetteer, max_quoted_len: int = 14):
         self.lexicon = Lexicon(gazetteer.programs)
         self.max_quoted_len = max_quoted_len
+        # A quoted agency (以下简称“高新区管委会”) is a name, not a program.
+        self.agency_suffixes = tuple(a.suffix for a in gazetteer.agency_types if len(a.suffix) >= 2)
 
     def recognise(self, text: str, token_starts: list[int], skip: list[tuple[int, int]] = (),
                   stopwords: frozenset[str] = frozenset()) -> list[ProgramMention]:
+        # A program quoted inside a cited title (《…“首违不罚”…清单》) is still one the report names;
+        # unquoted words of a title (…三年行动实施方案) and unknown quoted slogans there are not.
         mentions, held = self._lexicon_mentions(text)
-        mentions = [m for m in mentions if not _inside(m.start, skip)]
+        mentions = [m for m in mentions if not _inside(m.start, skip) or m.surface[:1] in QUOTES]
         taken = [(m.start, m.end) for m in mentions]
         for m in QUOTED.finditer(text):
-            if _overlaps(m.start(), m.end(), taken) or _inside(m.start(), skip):
+            if _overlaps(m.start(), m.end(), taken):
                 continue
             mention = self.classify_quoted(text, m.start(), m.end(), m.group("term"), token_starts, stopwords)
-            if mention:
-                mentions.append(mention)
-                taken.append((mention.start, mention.end))
+            if mention is None or _inside(m.start(), skip) and not (
+                    mention.category or mention.surface.endswith(STRONG_HEADS)):
+                continue
+            mentions.append(mention)
+            taken.append((mention.start, mention.end))
         for m in UNQUOTED.finditer(text):
             start = _token_aligned_start(text, token_starts, m.start(), m.end())
             start = _skip_leading_verbs(text, token_starts, start, m.end(), stopwords)
@@ -129,11 +136,19 @@ class ProgramRecogniser:
         bare, offsets = strip_quotes(text)
         mentions: list[ProgramMention] = []
         held: list[ProgramMention] = []  # unquoted vocabulary, kept only when listed beside a program
+        quoted_terms = [(m.start() + 1, m.end() - 1) for m in QUOTED.finditer(text)]
         for start, end, program in self.lexicon.scan(bare):
             s, e = offsets[start], offsets[end - 1] + 1
-            if s > 0 and text[s - 1] in QUOTES and e < len(text) and text[e] in QUOTES:
-                s, e = s - 1, e + 1
+            if any(qs <= s and e <= qe and (qs, qe) != (s, e) for qs, qe in quoted_terms):
+                continue  # 综治中心 inside “综治中心+综治信息系统+N”: the quoted whole decides
+            if s > 0 and text[s - 1] in QUOTES:
+                s -= 1  # keep the marks the text put round the name: “放管服”改革
+            if e < len(text) and text[e] in QUOTES and text[s] in QUOTES:
+                e += 1
             head = _head_after(text, e)
+            tail = TAIL.match(text[e:e + 14])
+            if tail and len(tail.group(0)) > len(head) and text[e - 1] in QUOTES:
+                head = tail.group(0)  # “谁执法谁普法”普法责任制
             quoted = text[s] in QUOTES or text[e - 1] in QUOTES
             variant = bare[start:end]
             surface = text[s:e + len(head)]
@@ -160,7 +175,7 @@ class ProgramRecogniser:
         tail = TAIL.match(text[end:end + 14])
         if tail and len(tail.group(0)) > len(head):
             head = tail.group(0)
-        if not is_program_term(term, head, self.max_quoted_len):
+        if term.endswith(self.agency_suffixes) or not is_program_term(term, head, self.max_quoted_len):
             return None
         prefix_start = _qualifier_before(text, token_starts, start, stopwords) if head.endswith(STRONG_HEADS) else start
         canonical = text[prefix_start:start] + term + head.removeprefix("的") \
@@ -236,8 +251,9 @@ def _qualifier_before(text: str, token_starts: list[int], quote_start: int, stop
     if index < 0:
         return quote_start
     token = text[token_starts[index]:quote_start]
-    if 2 <= len(token) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", token) and token not in stopwords:
-        return token_starts[index]
+    if 2 <= len(token) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", token) and token not in stopwords \
+            and not token.endswith(("区", "市", "县", "省", "州", "旗")):
+        return token_starts[index]  # 政企“面对面”服务机制; but 高新区“…”活动 is the place, not the program
     return quote_start
 
 

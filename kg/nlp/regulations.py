@@ -27,7 +27,8 @@ TITLE_ISSUER = re.compile(r"^([\u4e00-\u9fff、]{2,30}?)关于")
 OPEN_QUALIFIER = re.compile(r"[(（][0-9\-—–~至年度版试行修订暂\s]{1,20}$")
 DEPARTMENT_AFTER_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(局|厅|委员会|办公室|办)(?!法|理)")
 LOOSE_CHARS = re.compile(r"[市权的省]")
-LAW_TAIL = re.compile(r"(法典|条例|法(?![律规治院人制官学典庭条务宝医案理]))")
+LAW_TAIL = re.compile(r"(法典|条例|修正案|法(?![律规治院人制官学典庭条务宝医案理]))")
+UNMARKED_NOTICE = re.compile(r"关于(?:印发|转发|颁发|下发)(?P<inner>[^，。；,;：:《》〈〉“”\n]{4,60}?)的通知")
 BOUNDARY = re.compile(r"[。；;！？\n：:，,]")
 ISSUER_VERBS = re.compile(
     r"(认真|深入|全面|严格|积极|及时|坚决|切实|进一步)?(贯彻|落实|执行|学习|宣传|按照|根据|依据|依照|对照|遵照|参照|结合|围绕|"
@@ -306,6 +307,7 @@ class RegulationRecogniser:
             if short:
                 previous_end = definition_end = end + short.end()
         citations += self._unmarked_laws(text, covered, where)
+        citations += self._unmarked_notices(text, covered, where)
         citations.sort(key=lambda c: (c.start, c.end))
         return self.resolve_editions(merge_variants(citations), where)
 
@@ -393,6 +395,17 @@ class RegulationRecogniser:
     @staticmethod
     def _copy(target: Citation, start: int, end: int, surface: str) -> Citation:
         return Citation(start, end, target.title, target.kind, target.issuer, target.jurisdiction, surface)
+
+    def _unmarked_notices(self, text: str, covered: list[tuple[int, int]], where: Jurisdiction) -> list[Citation]:
+        """关于印发X的通知 written without title marks: the notice and X, as with marks."""
+        found = []
+        for m in UNMARKED_NOTICE.finditer(text):
+            if any(s <= m.start() < e for s, e in covered) or not self.is_document(m.group("inner")):
+                continue
+            notice = self._citation(m.group(0), m.start(), m.end(), self.issuer_before(text, m.start(), 0), where,
+                                    m.group(0))
+            found += [notice, *self._nested(text, notice, [], where)]
+        return found
 
     def _unmarked_laws(self, text: str, covered: list[tuple[int, int]], where: Jurisdiction) -> list[Citation]:
         """Law names written without marks (行政复议法, 中华人民共和国公务员法), from the law gazetteer."""
