@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -66,10 +67,50 @@ def ensure_reference_data() -> None:
     run(PY, "-m", "kg.refdata", env=env)
 
 
-def setup() -> None:
+# What the tests drive besides Python: Debian's Chromium and its driver for the browser test, a CJK font so
+# the screenshot shows Chinese, and Node/npm for the Gephi Lite parsers (graphology).
+SYSTEM_TOOLS = {"chromium": "chromium", "chromedriver": "chromium-driver", "node": "nodejs", "npm": "npm"}
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+JS_DIR = ROOT / "tests" / "js"
+
+
+def ensure_system_tools() -> None:
+    """Install missing test tools with apt-get when this is a Debian machine and we are root."""
+    missing = [pkg for cmd, pkg in SYSTEM_TOOLS.items() if shutil.which(cmd) is None]
+    if not CJK_FONT.exists():
+        missing.append("fonts-wqy-zenhei")
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print(f"note: {', '.join(missing)} missing and cannot be installed here; the tests that need them skip")
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        run("apt-get", "update", "-q", env=env)
+        run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+    except subprocess.CalledProcessError:
+        print(f"warning: apt-get could not install {', '.join(missing)}; the tests that need them skip")
+
+
+def ensure_node_packages() -> None:
+    """npm ci the parsers of tests/js into tests/js/node_modules (npm's cache under $GOVKG_CACHE)."""
+    if shutil.which("npm") is None:
+        return
+    stamp = JS_DIR / "node_modules" / ".govkg-installed"
+    wanted = fingerprint(JS_DIR / "package.json", JS_DIR / "package-lock.json")
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    run("npm", "ci", "--no-audit", "--no-fund", "--cache", CACHE / "npm", cwd=JS_DIR)
+    stamp.write_text(wanted)
+
+
+def setup(for_tests: bool = False) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     ensure_venv()
     ensure_reference_data()
+    if for_tests:
+        ensure_system_tools()
+        ensure_node_packages()
 
 
 def main(argv: list[str]) -> int:
@@ -77,7 +118,7 @@ def main(argv: list[str]) -> int:
     if task not in {"setup", "build", "test"}:
         print(__doc__)
         return 2
-    setup()
+    setup(for_tests=task == "test")
     env = dict(os.environ, GOVKG_CACHE=str(CACHE))
     if task == "build":
         return subprocess.call([str(VENV / "bin" / "kg"), "build", "seeds", "-o", "out"], cwd=ROOT, env=env)

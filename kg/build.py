@@ -12,12 +12,12 @@ from pathlib import Path
 from . import __version__
 from .export import (
     write_build_report,
-    write_graphml,
     write_jsonl,
     write_jsonld,
     write_ntriples,
     write_store,
     write_turtle,
+    write_views,
 )
 from .graph import build_graph
 from .ingest import IngestError, iter_inputs, read_report
@@ -81,13 +81,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
     result.timings["graph"] = time.perf_counter() - started
     started = time.perf_counter()
     outputs = {"turtle": out / "graph.ttl", "ntriples": out / "graph.nt", "jsonld": out / "graph.jsonld",
-               "graphml": out / "graph.graphml", "extractions": out / "extractions.jsonl", "store": out / "store"}
+               "graphml": out / "graph.graphml", "gexf": out / "graph.gexf", "extractions": out / "extractions.jsonl",
+               "store": out / "store"}
     write_jsonl(result.extractions, outputs["extractions"])
     write_turtle(graph, outputs["turtle"])
     write_ntriples(graph, outputs["ntriples"])
     write_jsonld(graph, outputs["jsonld"])
-    write_graphml(corpus, outputs["graphml"])
     write_store(outputs["ntriples"], outputs["store"])
+    write_views(outputs["store"], out)
     result.timings["export"] = time.perf_counter() - started
     types = Counter(e.type for e in corpus.entities.values())
     report = {

@@ -57,11 +57,8 @@ def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, st
     from .build import build as run_build
 
     started = time.perf_counter()
-
-    def progress(path: Path) -> None:
-        click.echo(f"  reading {path}", err=True)
-
-    result = _guard(ctx, lambda: run_build(inputs, out, base=base, on_file=progress))
+    result = _guard(ctx, lambda: _with_progress(lambda on_file: run_build(inputs, out, base=base, on_file=on_file),
+                                                inputs))
     for path, reason in result.problems:
         click.echo(f"skipped: {path}: {reason}", err=True)
     for path, warning in result.warnings:
@@ -73,6 +70,27 @@ def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, st
         click.echo(f"  {name:12s} {path}")
     if strict and (result.problems or result.warnings):
         ctx.exit(EXIT_STRICT)
+
+
+def _with_progress(run, inputs):
+    """A rich progress bar on a terminal; otherwise one ``reading PATH`` line per file on stderr."""
+    if not sys.stderr.isatty():
+        return run(lambda path: click.echo(f"  reading {path}", err=True))
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest import iter_inputs
+
+    total = sum(1 for _ in iter_inputs(inputs, []))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[current]}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("building", total=total, current="")
+
+        def advance(path: Path) -> None:
+            bar.update(task, advance=1, current=Path(path).name)
+
+        return run(advance)
 
 
 @main.command()
@@ -180,6 +198,53 @@ def evaluate(ctx: click.Context, gold: Path, pred: Path, errors: bool, as_json: 
             click.echo(f"false alarm {doc}  {kind:12s} {text}")
         for doc, title, want, got in found.wrong_kinds:
             click.echo(f"wrong kind  {doc}  {title}: gold {want}, predicted {got}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(exists=True, path_type=Path))
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the endpoint to the network.")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds a query may run.")
+@click.pass_context
+def serve(ctx: click.Context, out: Path, port: int, bind: str, timeout: int) -> None:
+    """Serve a built graph read-only over HTTP (SPARQL at /query, query page at /) with Oxigraph.
+
+    Example: kg serve out --port 7878, then open http://127.0.0.1:7878/
+    """
+    import os
+    import shutil
+
+    store = Path(out) / "store"
+    if not store.is_dir():
+        raise Failure(f"{store}: no store (run `kg build` first)")
+    server = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(server).exists():
+        raise Failure("the oxigraph server is not installed (pip install oxigraph)")
+    click.echo(f"serving {store} read-only at http://{bind}:{port}/ (SPARQL: /query, timeout {timeout}s)", err=True)
+    # exec: the server takes this process's id, so it can be stopped by the pid the caller started.
+    os.execv(server, [server, "serve-read-only", "--location", str(store), "--bind", f"{bind}:{port}",
+                      "--timeout-s", str(timeout)])
+
+
+@main.command(name="export")
+@click.argument("out", type=click.Path(exists=True, path_type=Path))
+@click.option("--view", "views", multiple=True, type=click.Choice(["full", "citations", "cocitation"]),
+              default=("citations", "cocitation"), show_default=True, help="Projection(s) to write.")
+@click.pass_context
+def export_views(ctx: click.Context, out: Path, views: tuple[str, ...]) -> None:
+    """Write Gephi projections of a built graph: GEXF and GraphML per view.
+
+    full: every node type (out/graph.*); citations: the district-regulation bipartite graph;
+    cocitation: districts linked by the number of regulations both cite (both in out/views/).
+
+    Example: kg export out --view citations --view cocitation
+    """
+    from .export import write_views
+
+    written = _guard(ctx, lambda: write_views(Path(out) / "store", Path(out), views))
+    for view, stem in written.items():
+        click.echo(f"{view:12s} {stem}.gexf  {stem}.graphml")
 
 
 @main.command()

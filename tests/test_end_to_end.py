@@ -93,7 +93,7 @@ def test_heldout_scores_stay_above_the_floor(tmp_path, nlp, folder, floor):
 
 def test_cli_verbs_have_help_and_errors_are_one_line(seeds_build, tmp_path):
     runner = CliRunner()
-    for verb in ("build", "extract", "query", "explain", "eval", "validate", "stats"):
+    for verb in ("build", "extract", "query", "explain", "eval", "validate", "stats", "export", "serve"):
         result = runner.invoke(main, [verb, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, verb
     missing = runner.invoke(main, ["query", str(tmp_path / "nowhere"), "--name", "most_cited_regulations"])

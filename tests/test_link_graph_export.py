@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 from rdflib import Graph
 
-from kg.export import write_graphml, write_jsonl, write_ntriples, write_turtle
+from kg.export import write_jsonl, write_ntriples, write_store, write_turtle, write_views
 from kg.graph import ELI, GOV, KIND, build_graph
 from kg.link import Linker
 from kg.nlp.extract import Evidence, Extraction
@@ -64,32 +64,46 @@ def test_graph_uses_the_ontology_and_keeps_evidence():
     assert all(graph.value(ev, GOV.inReport) is not None for ev in evidence)
 
 
+def write_all(graph, out):
+    write_turtle(graph, out / "graph.ttl")
+    write_ntriples(graph, out / "graph.nt")
+    write_store(out / "graph.nt", out / "store")
+    write_views(out / "store", out, ("full", "citations", "cocitation"))
+    write_jsonl(corpus(), out / "extractions.jsonl")
+
+
 def test_exports_parse_again_and_are_deterministic(tmp_path):
-    linked = Linker().link(corpus())
-    graph = build_graph(linked)
+    graph = build_graph(Linker().link(corpus()))
     for run in ("one", "two"):
-        out = tmp_path / run
-        write_turtle(graph, out / "graph.ttl")
-        write_ntriples(graph, out / "graph.nt")
-        write_graphml(linked, out / "graph.graphml")
-        write_jsonl(corpus(), out / "extractions.jsonl")
-    for name in ("graph.ttl", "graph.nt", "graph.graphml", "extractions.jsonl"):
+        write_all(graph, tmp_path / run)
+    for name in ("graph.ttl", "graph.nt", "graph.graphml", "graph.gexf", "extractions.jsonl",
+                 "views/citations.gexf", "views/cocitation.graphml"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert len(Graph().parse(tmp_path / "one" / "graph.ttl")) == len(graph)
     assert len(Graph().parse(tmp_path / "one" / "graph.nt", format="nt")) == len(graph)
 
 
 def test_graphml_is_what_gephi_reads(tmp_path):
-    linked = Linker().link(corpus())
-    write_graphml(linked, tmp_path / "g.graphml")
+    write_all(build_graph(Linker().link(corpus())), tmp_path)
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
-    root = ET.parse(tmp_path / "g.graphml").getroot()
+    root = ET.parse(tmp_path / "graph.graphml").getroot()
     keys = {k.get("id"): k for k in root.findall("g:key", ns)}
     assert {"label", "type", "weight"} <= set(keys)
+    assert len({(k.get("attr.name"), k.get("for")) for k in keys.values()}) == len(keys)  # one type each
     edges = root.findall(".//g:edge", ns)
     assert len({e.get("id") for e in edges}) == len(edges) > 0
     assert root.find("g:graph/g:data", ns) is None  # no graph-level data
-    net = nx.read_graphml(tmp_path / "g.graphml")
-    assert all("label" in d and "type" in d for _, d in net.nodes(data=True))
+    for node in root.findall(".//g:node", ns):  # no missing values
+        node_keys = {k for k, v in keys.items() if v.get("for") == "node"}
+        assert {d.get("key") for d in node.findall("g:data", ns)} == node_keys
+    net = nx.read_graphml(tmp_path / "graph.graphml")
     cites = [d for _, _, d in net.edges(data=True) if d["relation"] == "cites"]
-    assert cites and all(d["weight"] == 1 for d in cites)
+    assert len(cites) == 4 and all(d["weight"] == 1 for d in cites)
+
+
+def test_cocitation_weights_count_shared_regulations(tmp_path):
+    write_all(build_graph(Linker().link(corpus())), tmp_path)
+    net = nx.read_graphml(tmp_path / "views" / "cocitation.graphml")
+    assert net.number_of_nodes() == 2 and net.number_of_edges() == 1
+    (_, _, data), = net.edges(data=True)
+    assert data["weight"] == 1  # the 纲要 only: the two 意见 are different documents

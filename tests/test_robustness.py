@@ -145,7 +145,7 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(export.nx, "write_graphml", half_then_fail)
     with pytest.raises(OSError, match="disk full"):
-        export.write_graphml(Linker().link([]), target)
+        export.write_network_graphml(nx.DiGraph(), target)
     assert target.read_text() == "<graphml>old and complete</graphml>"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.graphml"]
 
@@ -172,11 +172,13 @@ def test_any_unicode_exports_parse_again_with_valid_iris(tmp_path, titles, agenc
     export.write_turtle(graph, out / "g.ttl")
     export.write_ntriples(graph, out / "g.nt")
     export.write_jsonld(graph, out / "g.jsonld")
-    export.write_graphml(linked, out / "g.graphml")
+    export.write_store(out / "g.nt", out / "store")
+    export.write_views(out / "store", out, ("full", "citations", "cocitation"))
     assert len(Graph().parse(out / "g.ttl", format="turtle")) == len(graph)
     assert len(Graph().parse(out / "g.nt", format="nt")) == len(graph)
     assert len(Graph().parse(out / "g.jsonld", format="json-ld")) == len(graph)
-    ET.parse(out / "g.graphml")
+    for name in ("graph.graphml", "graph.gexf", "views/citations.gexf", "views/cocitation.graphml"):
+        ET.parse(out / name)
     for node in graph.all_nodes():
         if hasattr(node, "startswith") and type(node).__name__ == "URIRef":
             assert node.startswith("https://example.org/kg/") or "://" in node
