@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .gazetteer import Gazetteer
@@ -213,13 +212,3 @@ def normalize_mention(mention: str) -> str:
 
 def _starts_with_scope(title: str, jurisdiction: str) -> bool:
     return bool(jurisdiction) and title.startswith(normalize_title(jurisdiction)[:2])
-
-
-def citation_weights(corpus: LinkedCorpus) -> dict[tuple[str, str], int]:
-    """(government, regulation) -> number of citing sentences, over all reports."""
-    weights: dict[tuple[str, str], set] = defaultdict(set)
-    for occ in corpus.occurrences:
-        if occ.label == REGULATION:
-            for ev in occ.evidence:
-                weights[(occ.subject, occ.entity)].add((occ.report, ev.sentence))
-    return {k: len(v) for k, v in weights.items()}
