@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..refdata import pkuseg_model_dir
-from . import components  # noqa: F401  (registers the factories)
+from . import components, tokenizer  # noqa: F401  (registers the factories and the tokenizer)
 from .extract import Extraction, extract
 
 CONFIG = Path(__file__).with_name("config.cfg")

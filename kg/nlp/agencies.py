@@ -71,9 +71,9 @@ class AgencyRecogniser:
         self.stopwords = load_stopwords()
         self.types = sorted(gazetteer.agency_types, key=lambda a: -len(a.suffix))
         self.min_generic_stem = min_generic_stem
-        alternation = "|".join(re.escape(a.suffix) for a in self.types)
-        self.pattern = re.compile(f"(?:{alternation})")
-        self.by_suffix = {a.suffix: a for a in self.types}
+        self.by_last_char: dict[str, list[AgencyType]] = {}
+        for agency_type in self.types:  # longest first within each list
+            self.by_last_char.setdefault(agency_type.suffix[-1], []).append(agency_type)
 
     def recognise(self, text: str, token_starts: list[int], token_ends: set[int], where: Jurisdiction,
                   skip: list[tuple[int, int]] = ()) -> list[AgencyMention]:
@@ -109,7 +109,7 @@ class AgencyRecogniser:
         return found
 
     def _suffix_ending_at(self, text: str, end: int) -> AgencyType | None:
-        for agency_type in self.types:
+        for agency_type in self.by_last_char.get(text[end - 1], ()) if end > 0 else ():
             n = len(agency_type.suffix)
             if text[end - n:end] == agency_type.suffix:
                 return agency_type

@@ -1,6 +1,7 @@
 """From an annotated Doc to a report's extraction: the gold format of ``entities.md`` plus evidence."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -42,16 +43,26 @@ class Extraction:
                 "regulations": self.regulations, "agencies": self.agencies, "programs": self.programs}
 
 
-def _sentence(doc: Doc, start: int, end: int) -> str:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return doc.text[start:end]
-    return span.sent.text.strip()
+class Sentences:
+    """The Doc's sentences, found once; ``around(offset)`` is a binary search, not a walk of the Doc."""
+
+    def __init__(self, doc: Doc):
+        self.text = doc.text
+        self.bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        self.starts = [b[0] for b in self.bounds]
+
+    def around(self, start: int) -> str:
+        index = bisect.bisect_right(self.starts, start) - 1
+        if index < 0:
+            return ""
+        s, e = self.bounds[index]
+        return self.text[s:e].strip()
 
 
 def extract(report, doc: Doc) -> Extraction:
     """Group the Doc's spans into one entry per distinct entity, with every occurrence as evidence."""
     records = doc._.govkg
+    sentences = Sentences(doc)
     out = Extraction(report.doc, report.path, report.sha256,
                      report.district.as_dict() if report.district else None,
                      report.year, report.published, warnings=list(report.warnings))
@@ -66,13 +77,13 @@ def extract(report, doc: Doc) -> Extraction:
             if alias not in entry["aliases"]:
                 entry["aliases"].append(alias)
         out.evidence.append(Evidence(REGULATION, key, c.start, c.end, doc.text[c.start:c.end],
-                                     _sentence(doc, c.start, c.end)))
+                                     sentences.around(c.start)))
     agencies: dict[str, dict] = {}
     for m in records.get(AGENCY, []):
         entry = agencies.setdefault(m.name, {"name": m.name, "type": m.type, "mentions": []})
         if m.surface not in entry["mentions"]:
             entry["mentions"].append(m.surface)
-        out.evidence.append(Evidence(AGENCY, m.name, m.start, m.end, m.surface, _sentence(doc, m.start, m.end)))
+        out.evidence.append(Evidence(AGENCY, m.name, m.start, m.end, m.surface, sentences.around(m.start)))
     programs: dict[str, dict] = {}
     for m in records.get(PROGRAM, []):
         key = normalize_title(m.name)
@@ -80,7 +91,7 @@ def extract(report, doc: Doc) -> Extraction:
         for form in (m.surface, m.core):
             if form and form not in entry["mentions"]:
                 entry["mentions"].append(form)
-        out.evidence.append(Evidence(PROGRAM, key, m.start, m.end, m.surface, _sentence(doc, m.start, m.end)))
+        out.evidence.append(Evidence(PROGRAM, key, m.start, m.end, m.surface, sentences.around(m.start)))
     out.regulations = list(regulations.values())
     out.agencies = list(agencies.values())
     out.programs = list(programs.values())
