@@ -48,8 +48,14 @@ def main(debug: bool) -> None:
               help="Output directory.")
 @click.option("--base", default="https://w3id.org/govkg/id/", show_default=True, help="Base IRI of instances.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file was skipped or warned about.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes for the per-report work (each loads the pipeline once).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the per-report work on this Dask cluster.")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Reuse each report's extraction by content hash and pipeline fingerprint.")
 @click.pass_context
-def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, strict: bool) -> None:
+def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, strict: bool, jobs: int,
+          scheduler: str | None, cache: bool) -> None:
     """Build the graph from report files or directories INPUTS into OUT.
 
     Example: kg build seeds -o out
@@ -57,15 +63,17 @@ def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, st
     from .build import build as run_build
 
     started = time.perf_counter()
-    result = _guard(ctx, lambda: _with_progress(lambda on_file: run_build(inputs, out, base=base, on_file=on_file),
-                                                inputs))
+    result = _guard(ctx, lambda: _with_progress(
+        lambda on_file: run_build(inputs, out, base=base, on_file=on_file, jobs=jobs, scheduler=scheduler,
+                                  use_cache=cache), inputs))
     for path, reason in result.problems:
         click.echo(f"skipped: {path}: {reason}", err=True)
     for path, warning in result.warnings:
         click.echo(f"warning: {path}: {warning}", err=True)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
-    click.echo(f"built {len(result.extractions)} reports into {out}/ ({len(result.problems)} skipped, "
-               f"{len(result.warnings)} warnings) in {time.perf_counter() - started:.1f}s [{timing}]")
+    click.echo(f"built {len(result.extractions)} reports into {out}/ ({result.cached} from cache, "
+               f"{len(result.problems)} skipped, {len(result.warnings)} warnings) in "
+               f"{time.perf_counter() - started:.1f}s [{timing}]")
     for name, path in sorted(result.outputs.items()):
         click.echo(f"  {name:12s} {path}")
     if strict and (result.problems or result.warnings):

@@ -15,7 +15,6 @@ import networkx as nx
 import pyoxigraph
 from rdflib import Graph
 
-from .graph import PREFIXES
 from .nlp.extract import Extraction
 
 
@@ -39,28 +38,29 @@ def write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_turtle(graph: Graph, path: Path) -> None:
-    write_text(path, graph.serialize(format="turtle"))
-
-
 def write_ntriples(graph: Graph, path: Path) -> None:
     """N-Triples, one triple a line, sorted: diffable and byte-identical from build to build."""
     lines = sorted(set(graph.serialize(format="nt").split("\n")) - {""})  # not splitlines(): U+0085 is data
     write_text(path, "\n".join(lines) + "\n")
 
 
-def write_jsonld(graph: Graph, path: Path) -> None:
-    """JSON-LD with the project's prefixes as context; nodes sorted by @id so builds compare byte for byte."""
-    used = {str(ns) for ns in PREFIXES.values()} | {str(ns) for p, ns in graph.namespaces() if p == "id"}
-    context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix and str(ns) in used}
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    nodes = data.get("@graph", [data] if "@id" in data else [])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    body = {"@context": data.get("@context", context), "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
-    write_text(path, json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+def _store_triples(store: pyoxigraph.Store) -> Iterator[pyoxigraph.Triple]:
+    # The store's own index order: independent of load order, so the output is the same from build to build,
+    # and grouped by subject, so Turtle comes out compact.
+    for quad in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
+        yield pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
+
+
+def write_turtle(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> None:
+    """Turtle from the store, written by pyoxigraph (rdflib's writer is quadratic in the number of prefixes)."""
+    with atomic_path(path) as tmp:
+        pyoxigraph.serialize(_store_triples(store), str(tmp), format=pyoxigraph.RdfFormat.TURTLE, prefixes=names)
+
+
+def write_jsonld(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> None:
+    """JSON-LD from the store, with the prefixes as context."""
+    with atomic_path(path) as tmp:
+        pyoxigraph.serialize(_store_triples(store), str(tmp), format=pyoxigraph.RdfFormat.JSON_LD, prefixes=names)
 
 
 def write_store(ntriples: Path, path: Path) -> None:

@@ -146,15 +146,26 @@ def _add_evidence(g: Graph, base: str, occ, ev, report: URIRef, subject: URIRef,
     g.add((target, OA.hasSelector, position))
     g.add((target, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, text_literal(ev.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, text_literal(ev.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, text_literal(ev.start, datatype=XSD.integer)))
+    g.add((position, OA.end, text_literal(ev.end, datatype=XSD.integer)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, text_literal(ev.exact, lang="zh")))
 
 
 def _skolem(node: URIRef, part: str) -> URIRef:
-    # Named (not blank) nodes keep the Turtle output byte-identical from build to build.
-    return URIRef(f"{node}#{part}")
+    # Named (not blank) nodes keep output byte-identical from build to build; "-part" rather than "#part"
+    # keeps every evidence IRI in the one evidence/ namespace.
+    return URIRef(f"{node}-{part}")
+
+
+INSTANCE_KINDS = ("report", "government", "area", "regulation", "agency", "program", "evidence", "build")
+
+
+def prefixes(base: str) -> dict[str, str]:
+    """Prefixes for serialisations: the vocabularies, and one per kind of instance under ``base``."""
+    names = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    names.update({kind: f"{base}{kind}/" for kind in INSTANCE_KINDS})
+    return names
 
 
 __all__ = ["GOV", "KIND", "ATYPE", "ELI", "ORG", "SCHEMA", "OA", "build_graph", "new_graph", "BNode"]

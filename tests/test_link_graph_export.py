@@ -4,11 +4,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pyoxigraph
 from rdflib import Graph
 
 from kg.export import write_jsonl, write_ntriples, write_store, write_turtle, write_views
-from kg.graph import ELI, GOV, KIND, build_graph
-from kg.link import Linker
+from kg.graph import ELI, GOV, KIND, build_graph, prefixes
+from kg.link import DEFAULT_BASE, Linker
 from kg.nlp.extract import Evidence, Extraction
 
 TAOYUAN = {"name": "常德市桃源县", "short": "桃源县", "city": "常德市", "province": "湖南省", "level": "county",
@@ -65,9 +66,9 @@ def test_graph_uses_the_ontology_and_keeps_evidence():
 
 
 def write_all(graph, out):
-    write_turtle(graph, out / "graph.ttl")
     write_ntriples(graph, out / "graph.nt")
     write_store(out / "graph.nt", out / "store")
+    write_turtle(pyoxigraph.Store.read_only(str(out / "store")), out / "graph.ttl", prefixes(DEFAULT_BASE))
     write_views(out / "store", out, ("full", "citations", "cocitation"))
     write_jsonl(corpus(), out / "extractions.jsonl")
 

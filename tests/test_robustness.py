@@ -10,6 +10,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from rdflib import Graph
 from kg import export
 from kg.build import build
 from kg.cli import main
-from kg.graph import build_graph
+from kg.graph import build_graph, prefixes
 from kg.ingest import IngestError, report_from_text
 from kg.ingest.reader import decode
 from kg.link import Linker
@@ -169,10 +170,11 @@ def test_any_unicode_exports_parse_again_with_valid_iris(tmp_path, titles, agenc
     linked = Linker("https://example.org/kg/").link([ex])
     graph = build_graph(linked)
     out = tmp_path / "out"
-    export.write_turtle(graph, out / "g.ttl")
     export.write_ntriples(graph, out / "g.nt")
-    export.write_jsonld(graph, out / "g.jsonld")
     export.write_store(out / "g.nt", out / "store")
+    store = pyoxigraph.Store.read_only(str(out / "store"))
+    export.write_turtle(store, out / "g.ttl", prefixes("https://example.org/kg/"))
+    export.write_jsonld(store, out / "g.jsonld", prefixes("https://example.org/kg/"))
     export.write_views(out / "store", out, ("full", "citations", "cocitation"))
     assert len(Graph().parse(out / "g.ttl", format="turtle")) == len(graph)
     assert len(Graph().parse(out / "g.nt", format="nt")) == len(graph)

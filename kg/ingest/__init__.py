@@ -11,7 +11,7 @@ from .page import Page, split_page
 from .reader import IngestError, decode, iter_inputs, read_bytes
 from .reporter import District, recognise
 
-__all__ = ["District", "IngestError", "Report", "iter_inputs", "read_report", "report_from_text"]
+__all__ = ["District", "IngestError", "Report", "iter_inputs", "read_report", "report_from_bytes", "report_from_text"]
 
 
 @dataclass
@@ -44,9 +44,13 @@ def report_from_text(text: str, doc: str = "report.txt", *, html: bool = False,
 def read_report(path: str | Path, gazetteer: Gazetteer | None = None) -> Report:
     """Read one file; raises :class:`IngestError` with the reason when it is not a readable report."""
     path = Path(path)
-    data = read_bytes(path)
-    decoded = decode(data, path.suffix)
-    return _report(decoded, path.name, str(path), hashlib.sha256(data).hexdigest(), gazetteer)
+    return report_from_bytes(read_bytes(path), path.name, str(path), gazetteer)
+
+
+def report_from_bytes(data: bytes, doc: str, path: str, gazetteer: Gazetteer | None = None) -> Report:
+    """A report from a file's bytes (what a build worker receives)."""
+    decoded = decode(data, Path(doc).suffix)
+    return _report(decoded, doc, path, hashlib.sha256(data).hexdigest(), gazetteer)
 
 
 def _report(decoded, doc: str, path: str, sha256: str, gazetteer: Gazetteer | None) -> Report:

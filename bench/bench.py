@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Benchmark of a govkg build, with no network: run it as ``.venv/bin/python bench/bench.py [--reports N]``.
+
+It makes a corpus of N report pages from the project's own material: paragraphs of the seed reports
+recombined, under other districts (from the division gazetteer) and other years, with page chrome around
+them.  Then, in one run, on the same text, it measures:
+
+- raw pkuseg segmentation of the whole text (characters per second);
+- ``kg build`` in one process with every cache off (characters and reports per second, peak memory),
+  and its ratio to raw pkuseg;
+- ``kg build --jobs 2`` against ``--jobs 1`` (with identical output);
+- a rebuild after changing one report, with the per-report cache on, against the full build;
+- the saved query ``regulations_by_district`` on the built store.
+
+A recombined corpus repeats sentences far more than real reports, so no sentence cache is used at all.
+Figures go to stdout and to ``bench/results.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.gazetteer import load as load_gazetteer  # noqa: E402
+from kg.ingest import read_report  # noqa: E402
+from kg.ingest.reader import decode  # noqa: E402
+
+
+def paragraphs() -> list[str]:
+    """Body paragraphs of the seed reports, with each seed's own names replaced by a placeholder."""
+    pool = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        report = read_report(path)
+        names = sorted({report.district.name, report.district.short, report.district.short.rstrip("区县市")},
+                       key=len, reverse=True)
+        for line in report.body.split("\n"):
+            if len(line) > 40:
+                for name in names:
+                    line = line.replace(name, "{district}")
+                pool.append(line)
+    return pool
+
+
+def make_corpus(directory: Path, count: int, seed: int = 7) -> int:
+    """Write ``count`` report pages; returns the number of characters written."""
+    rng = random.Random(seed)
+    pool = paragraphs()
+    counties = [d for d in load_gazetteer().divisions if d.level == "county" and d.last_year >= 2016
+                and len(d.name) >= 3]
+    chars = 0
+    for i in range(count):
+        division = rng.choice(counties)
+        year = rng.randint(2016, 2024)
+        body = rng.sample(pool, k=min(len(pool), rng.randint(25, 45)))
+        page = "\n".join([
+            "首页 > 政务公开 > 法治政府建设",
+            f"{division.city}{division.name}{year}年法治政府建设情况报告",
+            f"发布时间:{year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)} 来源:{division.name}司法局 浏览次数:{rng.randint(100, 9999)}",
+            *(p.format(district=division.name) if "{district}" in p else p for p in body),
+            f"{division.city}{division.name}人民政府",
+            f"{year + 1}年3月1日",
+            f"版权所有:{division.city}{division.name}人民政府 ICP备{rng.randint(10000000, 99999999)}号",
+            "网站地图 | 联系我们 | 扫一扫",
+        ])
+        (directory / f"r{i:05d}.txt").write_text(page, encoding="utf-8")
+        chars += len(page)
+    return chars
+
+
+def raw_pkuseg(directory: Path) -> tuple[int, float]:
+    """Raw pkuseg segmentation of every page's whole decoded text (the model loaded beforehand)."""
+    from kg.nlp import shared_pipeline
+
+    segmenter = shared_pipeline().tokenizer.inner.pkuseg_seg
+    texts = [decode(p.read_bytes()).text for p in sorted(directory.glob("*.txt"))]
+    started = time.perf_counter()
+    for text in texts:
+        segmenter.cut(text)
+    return sum(map(len, texts)), time.perf_counter() - started
+
+
+def timed_build(corpus: Path, out: Path, *args: str, env: dict | None = None) -> tuple[float, float, dict]:
+    """Wall time, peak RSS (MB) of a ``kg build`` subprocess, and its build report."""
+    command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report = json.loads((out / "build-report.json").read_text())
+    return elapsed, max(peak, before) / 1024, report
+
+
+def load_time(out: Path) -> float:
+    """Seconds to start a build process with the pipeline loaded, to report beside the build times."""
+    code = "import time; t=time.perf_counter(); from kg.nlp import shared_pipeline; shared_pipeline(); print(time.perf_counter()-t)"
+    return float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip().splitlines()[-1])
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    names = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.gexf", "graph.graphml", "extractions.jsonl")
+    return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="govkg-bench-"))
+    corpus = work / "corpus"
+    corpus.mkdir()
+    chars = make_corpus(corpus, args.reports)
+    print(f"corpus: {args.reports} reports, {chars:,} characters in {corpus}", flush=True)
+
+    raw_chars, raw_seconds = raw_pkuseg(corpus)
+    raw_rate = raw_chars / raw_seconds
+    print(f"raw pkuseg: {raw_rate:,.0f} characters/s", flush=True)
+    startup = load_time(work)
+
+    cache_env = dict(os.environ, GOVKG_EXTRACTION_CACHE=str(work / "cache"))
+    one, peak_one, report = timed_build(corpus, work / "jobs1", "--no-cache", env=cache_env)
+    two, peak_two, _ = timed_build(corpus, work / "jobs2", "--no-cache", "--jobs", "2", env=cache_env)
+    build_rate = chars / one
+    print(f"build, 1 process, no cache: {one:.1f}s ({build_rate:,.0f} characters/s, "
+          f"{args.reports / one:.1f} reports/s, peak {peak_one:,.0f} MB)", flush=True)
+    print(f"build --jobs 2: {two:.1f}s ({one / two:.2f}x), identical output: "
+          f"{same_outputs(work / 'jobs1', work / 'jobs2')}", flush=True)
+
+    full, _, _ = timed_build(corpus, work / "cached", env=cache_env)  # fills the cache
+    victim = sorted(corpus.glob("*.txt"))[0]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n严格执行《中华人民共和国行政许可法》。", encoding="utf-8")
+    rebuild, _, rebuild_report = timed_build(corpus, work / "cached", env=cache_env)
+    print(f"rebuild after changing 1 of {args.reports}: {rebuild:.1f}s = {rebuild / full:.1%} of the full build "
+          f"({full:.1f}s)", flush=True)
+
+    from kg import query as q
+
+    started = time.perf_counter()
+    rows = q.run(work / "jobs1", q.saved_query("regulations_by_district")).rows
+    query_seconds = time.perf_counter() - started
+    print(f"regulations_by_district: {len(rows):,} rows in {query_seconds:.2f}s "
+          f"({report['triples']:,} triples)", flush=True)
+
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "reports": args.reports, "characters": chars,
+        "raw_pkuseg_chars_per_s": round(raw_rate), "pipeline_load_s": round(startup, 2),
+        "build_jobs1_s": round(one, 2), "build_chars_per_s": round(build_rate),
+        "build_reports_per_s": round(args.reports / one, 2), "build_to_raw_pkuseg": round(build_rate / raw_rate, 2),
+        "peak_memory_mb_jobs1": round(peak_one), "peak_memory_mb_jobs2": round(peak_two),
+        "build_jobs2_s": round(two, 2), "jobs2_speedup": round(one / two, 2),
+        "jobs2_identical": same_outputs(work / "jobs1", work / "jobs2"),
+        "full_cached_build_s": round(full, 2), "rebuild_one_changed_s": round(rebuild, 2),
+        "rebuild_fraction": round(rebuild / full, 3), "rebuild_from_cache": rebuild_report.get("reports_built"),
+        "query_regulations_by_district_s": round(query_seconds, 3), "triples": report["triples"],
+    }
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"build / raw pkuseg = {results['build_to_raw_pkuseg']:.2f}; figures written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
