@@ -205,10 +205,11 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
                "graphml": out / "graph.graphml", "gexf": out / "graph.gexf", "extractions": out / "extractions.jsonl",
                "store": out / "store"}
     write_jsonl(result.extractions, outputs["extractions"])
-    write_ntriples(graph, outputs["ntriples"])
-    write_store(outputs["ntriples"], outputs["store"])
+    write_store(graph, outputs["store"])
     store = pyoxigraph.Store.read_only(str(outputs["store"]))
     names = prefixes(corpus.base)
+    write_ntriples(store, outputs["ntriples"])
+    triples = len(store)
     write_turtle(store, outputs["turtle"], names)
     write_jsonld(store, outputs["jsonld"], names)
     del store
@@ -222,7 +223,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         "files_skipped": [{"path": p, "reason": r} for p, r in result.problems],
         "warnings": [{"path": p, "warning": w} for p, w in result.warnings],
         "entities": dict(sorted(types.items())),
-        "triples": len(graph),
+        "triples": triples,
         "outputs": {k: v.name for k, v in outputs.items()},
     }
     write_build_report(report, out / "build-report.json")

@@ -7,13 +7,12 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph
-from rdflib import Graph
 
 from .nlp.extract import Extraction
 
@@ -38,10 +37,10 @@ def write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_ntriples(graph: Graph, path: Path) -> None:
-    """N-Triples, one triple a line, sorted: diffable and byte-identical from build to build."""
-    lines = sorted(set(graph.serialize(format="nt").split("\n")) - {""})  # not splitlines(): U+0085 is data
-    write_text(path, "\n".join(lines) + "\n")
+def write_ntriples(store: pyoxigraph.Store, path: Path) -> None:
+    """Canonical N-Triples from the store, one triple a line, in the store's content-determined order."""
+    with atomic_path(path) as tmp:
+        pyoxigraph.serialize(_store_triples(store), str(tmp), format=pyoxigraph.RdfFormat.N_TRIPLES)
 
 
 def _store_triples(store: pyoxigraph.Store) -> Iterator[pyoxigraph.Triple]:
@@ -63,14 +62,14 @@ def write_jsonld(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> 
         pyoxigraph.serialize(_store_triples(store), str(tmp), format=pyoxigraph.RdfFormat.JSON_LD, prefixes=names)
 
 
-def write_store(ntriples: Path, path: Path) -> None:
-    """An embedded pyoxigraph store of the graph, swapped into place only once it is complete."""
+def write_store(triples: Iterable[pyoxigraph.Triple], path: Path) -> None:
+    """An embedded pyoxigraph store of the triples, swapped into place only once it is complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         store = pyoxigraph.Store(str(building))
-        with open(ntriples, "rb") as fh:
-            store.bulk_load(fh, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        default = pyoxigraph.DefaultGraph()
+        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, default) for t in triples)
         store.flush()
         del store
         gc.collect()  # the store's files are closed when the object goes

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Namespace
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -34,6 +35,19 @@ def seeds_build(tmp_path_factory, nlp):
     out = tmp_path_factory.mktemp("out")
     result = build([SEEDS], out)
     return out, result
+
+
+GOV = Namespace("https://w3id.org/govkg/ontology#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+KIND = Namespace("https://w3id.org/govkg/kind/")
+
+
+def as_rdflib(graph) -> Graph:
+    """The triples of kg.graph.build_graph as an rdflib Graph, for assertions."""
+    import pyoxigraph
+
+    data = pyoxigraph.serialize(iter(graph), format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+    return Graph().parse(data=data, format="nt")
 
 
 def district(name, short, city, province, level, code=""):

@@ -8,9 +8,11 @@ import pyoxigraph
 from rdflib import Graph
 
 from kg.export import write_jsonl, write_ntriples, write_store, write_turtle, write_views
-from kg.graph import ELI, GOV, KIND, build_graph, prefixes
+from kg.graph import build_graph, prefixes
 from kg.link import DEFAULT_BASE, Linker
 from kg.nlp.extract import Evidence, Extraction
+
+from .conftest import ELI, GOV, KIND, as_rdflib
 
 TAOYUAN = {"name": "常德市桃源县", "short": "桃源县", "city": "常德市", "province": "湖南省", "level": "county",
            "code": "430725"}
@@ -54,7 +56,7 @@ def test_iris_are_stable_and_under_the_configured_base():
 
 
 def test_graph_uses_the_ontology_and_keeps_evidence():
-    graph = build_graph(Linker().link(corpus()))
+    graph = as_rdflib(build_graph(Linker().link(corpus())))
     governments = set(graph.subjects(predicate=GOV.cites))
     assert len({g for g in governments if (g, None, GOV.Government) in graph or
                 (g, None, None) in graph}) >= 2
@@ -66,9 +68,10 @@ def test_graph_uses_the_ontology_and_keeps_evidence():
 
 
 def write_all(graph, out):
-    write_ntriples(graph, out / "graph.nt")
-    write_store(out / "graph.nt", out / "store")
-    write_turtle(pyoxigraph.Store.read_only(str(out / "store")), out / "graph.ttl", prefixes(DEFAULT_BASE))
+    write_store(graph, out / "store")
+    store = pyoxigraph.Store.read_only(str(out / "store"))
+    write_ntriples(store, out / "graph.nt")
+    write_turtle(store, out / "graph.ttl", prefixes(DEFAULT_BASE))
     write_views(out / "store", out, ("full", "citations", "cocitation"))
     write_jsonl(corpus(), out / "extractions.jsonl")
 

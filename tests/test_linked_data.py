@@ -8,13 +8,14 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
 from kg.cli import main
-from kg.graph import ELI, GOV, KIND
 from kg.link import Linker
 from kg.nlp.extract import Evidence, Extraction
 from kg.nlp.names import Jurisdiction
 from kg.nlp.regulations import RegulationRecogniser
 from kg.textnorm import normalize_title
 from kg.validate import ONTOLOGY_DIR, validate
+
+from .conftest import ELI, GOV, KIND
 
 
 def test_every_ontology_term_has_chinese_and_english_labels_and_a_definition():
