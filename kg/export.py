@@ -37,29 +37,27 @@ def write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_ntriples(store: pyoxigraph.Store, path: Path) -> None:
-    """Canonical N-Triples from the store, one triple a line, in the store's content-determined order."""
-    with atomic_path(path) as tmp:
-        pyoxigraph.serialize(_store_triples(store), str(tmp), format=pyoxigraph.RdfFormat.N_TRIPLES)
-
-
-def _store_triples(store: pyoxigraph.Store) -> Iterator[pyoxigraph.Triple]:
+def _dump(store: pyoxigraph.Store, path: Path, fmt: pyoxigraph.RdfFormat, names: dict[str, str] | None) -> None:
     # The store's own index order: independent of load order, so the output is the same from build to build,
-    # and grouped by subject, so Turtle comes out compact.
-    for quad in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
-        yield pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
+    # and grouped by subject, so Turtle comes out compact.  Written in Rust, without a Python object per triple.
+    with atomic_path(path) as tmp:
+        options = {"prefixes": names} if names else {}
+        store.dump(str(tmp), format=fmt, from_graph=pyoxigraph.DefaultGraph(), **options)
+
+
+def write_ntriples(store: pyoxigraph.Store, path: Path) -> None:
+    """Canonical N-Triples from the store, one triple a line."""
+    _dump(store, path, pyoxigraph.RdfFormat.N_TRIPLES, None)
 
 
 def write_turtle(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> None:
     """Turtle from the store, written by pyoxigraph (rdflib's writer is quadratic in the number of prefixes)."""
-    with atomic_path(path) as tmp:
-        pyoxigraph.serialize(_store_triples(store), str(tmp), format=pyoxigraph.RdfFormat.TURTLE, prefixes=names)
+    _dump(store, path, pyoxigraph.RdfFormat.TURTLE, names)
 
 
 def write_jsonld(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> None:
     """JSON-LD from the store, with the prefixes as context."""
-    with atomic_path(path) as tmp:
-        pyoxigraph.serialize(_store_triples(store), str(tmp), format=pyoxigraph.RdfFormat.JSON_LD, prefixes=names)
+    _dump(store, path, pyoxigraph.RdfFormat.JSON_LD, names)
 
 
 def write_store(triples: Iterable[pyoxigraph.Triple], path: Path) -> None:
