@@ -66,7 +66,8 @@ def make_corpus(directory: Path, count: int, seed: int = 7) -> int:
         page = "\n".join([
             "首页 > 政务公开 > 法治政府建设",
             f"{division.city}{division.name}{year}年法治政府建设情况报告",
-            f"发布时间:{year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)} 来源:{division.name}司法局 浏览次数:{rng.randint(100, 9999)}",
+            f"发布时间:{year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)} "
+            f"来源:{division.name}司法局 浏览次数:{rng.randint(100, 9999)}",
             *(p.format(district=division.name) if "{district}" in p else p for p in body),
             f"{division.city}{division.name}人民政府",
             f"{year + 1}年3月1日",
@@ -104,7 +105,8 @@ def timed_build(corpus: Path, out: Path, *args: str, env: dict | None = None) ->
 
 def load_time(out: Path) -> float:
     """Seconds to start a build process with the pipeline loaded, to report beside the build times."""
-    code = "import time; t=time.perf_counter(); from kg.nlp import shared_pipeline; shared_pipeline(); print(time.perf_counter()-t)"
+    code = ("import time; t=time.perf_counter(); from kg.nlp import shared_pipeline; shared_pipeline(); "
+            "print(time.perf_counter()-t)")
     return float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                                 check=True).stdout.strip().splitlines()[-1])
 

@@ -1,0 +1,59 @@
+"""Building at scale: several processes, a Dask cluster, and the per-report cache give the same graph."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kg.build import build
+
+from .conftest import SEEDS
+
+OUTPUTS = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.gexf", "graph.graphml", "extractions.jsonl",
+           "build-report.json")
+SOME = [SEEDS / "002_d25bc79ebd3e5c97.txt", SEEDS / "003_c9bd385b88e6491a.txt"]
+
+
+def assert_same(a, b):
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.fixture(scope="module")
+def local_build(tmp_path_factory, nlp):
+    out = tmp_path_factory.mktemp("local")
+    build(SOME, out)
+    return out
+
+
+def test_two_processes_build_the_same_graph(local_build, tmp_path):
+    build(SOME, tmp_path, jobs=2)
+    assert_same(local_build, tmp_path)
+
+
+def test_a_dask_cluster_builds_the_same_graph(local_build, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        build(SOME, tmp_path, scheduler=cluster.scheduler_address)
+    assert_same(local_build, tmp_path)
+
+
+def test_the_cache_rebuilds_only_what_changed(tmp_path, monkeypatch, nlp):
+    monkeypatch.setenv("GOVKG_EXTRACTION_CACHE", str(tmp_path / "cache"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, corpus / seed.name)
+    first = build([corpus], tmp_path / "first", use_cache=True)
+    assert first.cached == 0
+    changed = corpus / "001_275d9de38ec6998e.txt"
+    added = "\n严格执行《中华人民共和国行政许可法》。"
+    changed.write_text(changed.read_text(encoding="utf-8") + added, encoding="utf-8")
+    second = build([corpus], tmp_path / "second", use_cache=True)
+    assert second.cached == 4
+    fresh = build([corpus], tmp_path / "fresh")
+    assert fresh.cached == 0
+    assert_same(tmp_path / "second", tmp_path / "fresh")
+    cited = {r["title"] for r in second.extractions[1].regulations}
+    assert "中华人民共和国行政许可法" in cited
