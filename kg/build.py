@@ -6,7 +6,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -229,7 +228,3 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
     write_build_report(report, out / "build-report.json")
     result.outputs = {k: str(v) for k, v in outputs.items()}
     return result
-
-
-def warn(path: str, reason: str) -> None:
-    print(f"warning: {path}: {reason}", file=sys.stderr)

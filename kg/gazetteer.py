@@ -114,6 +114,7 @@ class Gazetteer:
     policies: list[Policy] = field(default_factory=list)
     by_name: dict[str, list[Division]] = field(default_factory=dict)
     max_name_len: int = 0
+    agency_types_longest_first: list[AgencyType] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         index: dict[str, list[Division]] = defaultdict(list)
@@ -121,6 +122,7 @@ class Gazetteer:
             index[div.name].append(div)
         self.by_name = dict(index)
         self.max_name_len = max((len(n) for n in self.by_name), default=0)
+        self.agency_types_longest_first = sorted(self.agency_types, key=lambda a: -len(a.suffix))
 
     def lookup(self, name: str, year: int | None = None) -> list[Division]:
         """Divisions with this official name, those in use in ``year`` first."""

@@ -48,8 +48,6 @@ XSD = Vocabulary("http://www.w3.org/2001/XMLSchema#")
 
 PREFIXES = {"gov": GOV, "kind": KIND, "atype": ATYPE, "eli": ELI, "org": ORG, "schema": SCHEMA, "oa": OA,
             "skos": SKOS, "dct": DCTERMS, "prov": PROV, "rdfs": RDFS, "xsd": XSD}
-KINDS = ("law", "administrative_regulation", "local_regulation", "rule", "normative_document", "party_document",
-         "plan")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 

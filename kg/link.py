@@ -116,11 +116,8 @@ class Linker:
                      {k: district.get(k) for k in ("short", "city", "province", "level", "code")},
                      {district["short"]} - {district["name"], ""})
         if code:
-            gov.attrs["area"] = self.area(code, district, corpus).iri
+            gov.attrs["area"] = self.area_by_code(code, corpus).iri
         return corpus.add(gov)
-
-    def area(self, code: str, district: dict, corpus: LinkedCorpus) -> Entity:
-        return self.area_by_code(code, corpus)
 
     def area_by_code(self, code: str, corpus: LinkedCorpus) -> Entity:
         """An administrative area with its division code, contained in its city, province and China."""

@@ -57,6 +57,7 @@ class Candidate:
     department: str = ""  # the department name as written after the place
     position: int = 0  # where in its string it was read: the first reading is the string's subject
     stem: str = ""  # a zone's own name when no city can be read from it (西咸 of 西咸新区)
+    zone_full: str = ""  # the zone type written out (高新区 -> 高新技术产业开发区): one key for both spellings
 
 
 @dataclass
@@ -204,7 +205,7 @@ class GovernmentParser:
                 stem = "" if city else re.search(r"[\u4e00-\u9fff]{0,4}$", text[:m.start()]).group(0)
                 stem = re.sub(r"^.*?(关于|的|和|、)", "", stem)
                 candidates.append(Candidate("development_zone", city, zone_suffix=zone.suffix, position=m.start(),
-                                            stem=stem))
+                                            stem=stem, zone_full=zone.full))
             if candidates:
                 break  # the longest zone type written wins (高新技术产业开发区 over 开发区)
         return candidates
@@ -247,7 +248,6 @@ def _naming_strings(page: Page) -> list[tuple[str, str]]:
 
 def recognise_district(page: Page, gazetteer: Gazetteer, year: int | None) -> District | None:
     parser = GovernmentParser(gazetteer, year)
-    ZONE_FULL.update({z.suffix: z.full for z in gazetteer.zone_types})
     votes: Counter = Counter()
     parsed: list[Candidate] = []
     for source, text in _naming_strings(page):
@@ -270,10 +270,7 @@ def recognise_district(page: Page, gazetteer: Gazetteer, year: int | None) -> Di
 
 def _key(c: Candidate) -> tuple:
     return (c.level, c.division.code if c.division else "", c.division.name if c.division else c.stem,
-            ZONE_FULL.get(c.zone_suffix, c.zone_suffix), c.department)
-
-
-ZONE_FULL: dict[str, str] = {}  # zone suffix -> full zone type, filled from the gazetteer on first use
+            c.zone_full or c.zone_suffix, c.department)
 
 
 def _context_score(key: tuple, context: str) -> int:

@@ -57,23 +57,13 @@ class Jurisdiction:
 
 def expand_suffix(name: str, gaz: Gazetteer) -> str:
     """Write the name's (longest) abbreviated suffix out: 法制办 -> 法制办公室, 人大常委会 -> 人民代表大会常务委员会."""
-    for agency_type in gaz_agency_suffixes(gaz):
+    for agency_type in gaz.agency_types_longest_first:
         if name.endswith(agency_type.suffix):
             full = agency_type.full_form
             if full and not name.endswith(full):
                 return name[: len(name) - len(agency_type.suffix)] + full
             return name
     return name
-
-
-_SUFFIX_CACHE: dict[int, list] = {}
-
-
-def gaz_agency_suffixes(gaz: Gazetteer) -> list:
-    key = id(gaz)
-    if key not in _SUFFIX_CACHE:
-        _SUFFIX_CACHE[key] = sorted(gaz.agency_types, key=lambda a: -len(a.suffix))
-    return _SUFFIX_CACHE[key]
 
 
 def is_national(name: str) -> bool:

@@ -55,8 +55,7 @@ class Lexicon:
         self.by_first: dict[str, list[tuple[str, Program]]] = {}
         for program in programs:
             for variant in {program.canonical, *program.variants}:
-                key = variant.replace("、", "") if False else variant
-                self.by_first.setdefault(key[0], []).append((key, program))
+                self.by_first.setdefault(variant[0], []).append((variant, program))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.by_norm = {program_key(v): p for vs in self.by_first.values() for v, p in vs}
