@@ -95,14 +95,14 @@ def extraction_from_json(data: dict, doc: str, path: str) -> Extraction:
                       [Evidence(*e) for e in data["evidence"]], data["warnings"])
 
 
-def process_bytes(item: tuple[str, str, bytes]) -> tuple[str, Extraction | str]:
+def process_bytes(item: tuple[str, str, bytes, str]) -> tuple[str, Extraction | str]:
     """One report, from its bytes to its extraction: the unit of work of every scheduler.
 
     Returns ("ok", extraction) or ("skipped", reason).  The pipeline is loaded once per process.
     """
-    doc, path, data = item
+    doc, path, data, sha = item
     try:
-        report = report_from_bytes(data, doc, path)
+        report = report_from_bytes(data, doc, path, sha256=sha)
     except IngestError as err:
         return "skipped", str(err)
     nlp = shared_pipeline()
@@ -140,7 +140,7 @@ def extract_files(inputs: Iterable[str | Path], result: BuildResult,
     """
     started = time.perf_counter()
     slots: list[tuple[Path, Extraction | None]] = []
-    todo: list[tuple[str, str, bytes]] = []
+    todo: list[tuple[str, str, bytes, str]] = []
     seen: dict[str, str] = {}  # sha256 -> first path with that content
     for path in iter_inputs(inputs, result.problems):
         try:
@@ -156,7 +156,7 @@ def extract_files(inputs: Iterable[str | Path], result: BuildResult,
         hit = cache.get(sha, path.name, str(path)) if cache else None
         slots.append((path, hit))
         if hit is None:
-            todo.append((path.name, str(path), data))
+            todo.append((path.name, str(path), data, sha))
         else:
             result.cached += 1
     result.timings["read"] = time.perf_counter() - started

@@ -47,10 +47,11 @@ def read_report(path: str | Path, gazetteer: Gazetteer | None = None) -> Report:
     return report_from_bytes(read_bytes(path), path.name, str(path), gazetteer)
 
 
-def report_from_bytes(data: bytes, doc: str, path: str, gazetteer: Gazetteer | None = None) -> Report:
-    """A report from a file's bytes (what a build worker receives)."""
+def report_from_bytes(data: bytes, doc: str, path: str, gazetteer: Gazetteer | None = None,
+                      sha256: str = "") -> Report:
+    """A report from a file's bytes (what a build worker receives, with the hash the build already took)."""
     decoded = decode(data, Path(doc).suffix)
-    return _report(decoded, doc, path, hashlib.sha256(data).hexdigest(), gazetteer)
+    return _report(decoded, doc, path, sha256 or hashlib.sha256(data).hexdigest(), gazetteer)
 
 
 def _report(decoded, doc: str, path: str, sha256: str, gazetteer: Gazetteer | None) -> Report:
