@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .refdata import DATA_DIR, GENERATED
-from .textnorm import NATIONAL_PREFIX, normalize_title
+from .textnorm import normalize_title
 
 MUNICIPALITY_PLACEHOLDERS = {"市辖区", "县", ""}
 
@@ -205,7 +205,3 @@ def load() -> Gazetteer:
     policies = [Policy(r["title"], r["base_title"], int(r["first_year"]), int(r["last_year"]), r["kind"], r["issuer"])
                 for r in read_tsv(DATA_DIR / "national_policies.tsv")]
     return Gazetteer(list(_division_rows()), _laws(), zones, agencies, programs, abbreviations, policies)
-
-
-def strip_national_prefix(title: str) -> str:
-    return title[len(NATIONAL_PREFIX):] if title.startswith(NATIONAL_PREFIX) else title

@@ -23,9 +23,3 @@ def normalize_title(text: str) -> str:
     if text.startswith(NATIONAL_PREFIX):
         text = text[len(NATIONAL_PREFIX):]
     return text.lower()
-
-
-def tidy(text: str) -> str:
-    """NFKC and collapsed white space, for names shown to people (keeps the title's own marks)."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return SPACE.sub("", text)
