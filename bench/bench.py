@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -91,16 +90,43 @@ def raw_pkuseg(directory: Path) -> tuple[int, float]:
     return sum(map(len, texts)), time.perf_counter() - started
 
 
+def tree_rss(root: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(stat[1]), []).append(pid)
+        rss[pid] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
 def timed_build(corpus: Path, out: Path, *args: str, env: dict | None = None) -> tuple[float, float, dict]:
-    """Wall time, peak RSS (MB) of a ``kg build`` subprocess, and its build report."""
+    """Wall time, peak memory (MB, the build process and its workers together, sampled every 0.2 s) of a
+    ``kg build`` subprocess, and its build report."""
     command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), *args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.2)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {proc.stderr.read().decode()[-2000:]}")
     report = json.loads((out / "build-report.json").read_text())
-    return elapsed, max(peak, before) / 1024, report
+    return elapsed, peak / 2**20, report
 
 
 def load_time(out: Path) -> float:
@@ -116,11 +142,47 @@ def same_outputs(a: Path, b: Path) -> bool:
     return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
+def timed_query(out: Path, name: str = "regulations_by_district") -> tuple[float, int]:
+    """Seconds to answer a saved query from the embedded store, all rows read (a fresh process, as a user)."""
+    code = ("import sys, time; from kg import query as q; t = time.perf_counter(); "
+            f"rows = q.run(sys.argv[1], q.saved_query({name!r})).rows; "
+            "print(time.perf_counter() - t, len(rows))")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    seconds, rows = done.stdout.split()
+    return float(seconds), int(rows)
+
+
+def scale(args: argparse.Namespace) -> int:
+    """Memory and query time at a large size: one ``kg build --jobs 2`` and the saved query."""
+    work = Path(tempfile.mkdtemp(prefix="govkg-scale-"))
+    corpus = work / "corpus"
+    corpus.mkdir()
+    chars = make_corpus(corpus, args.scale)
+    print(f"corpus: {args.scale} reports, {chars:,} characters in {corpus}", flush=True)
+    env = dict(os.environ, GOVKG_EXTRACTION_CACHE=str(work / "cache"))
+    seconds, peak, report = timed_build(corpus, work / "out", "--no-cache", "--jobs", "2", env=env)
+    print(f"build --jobs 2: {seconds:.0f}s ({chars / seconds:,.0f} characters/s), peak memory {peak:,.0f} MB "
+          f"(build process and workers together), {report['triples']:,} triples", flush=True)
+    query_seconds, rows = timed_query(work / "out")
+    print(f"regulations_by_district: {rows:,} rows in {query_seconds:.2f}s", flush=True)
+    results = json.loads(args.output.read_text()) if args.output.exists() else {}
+    results["scale"] = {"reports": args.scale, "characters": chars, "build_jobs2_s": round(seconds, 1),
+                        "peak_memory_mb": round(peak), "triples": report["triples"],
+                        "query_regulations_by_district_s": round(query_seconds, 3), "query_rows": rows}
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--scale", type=int, default=0,
+                        help="instead: one --jobs 2 build of this many reports, for peak memory and the query")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args(argv)
+    if args.scale:
+        return scale(args)
     work = Path(tempfile.mkdtemp(prefix="govkg-bench-"))
     corpus = work / "corpus"
     corpus.mkdir()
@@ -148,14 +210,11 @@ def main(argv: list[str]) -> int:
     print(f"rebuild after changing 1 of {args.reports}: {rebuild:.1f}s = {rebuild / full:.1%} of the full build "
           f"({full:.1f}s)", flush=True)
 
-    from kg import query as q
-
-    started = time.perf_counter()
-    rows = q.run(work / "jobs1", q.saved_query("regulations_by_district")).rows
-    query_seconds = time.perf_counter() - started
-    print(f"regulations_by_district: {len(rows):,} rows in {query_seconds:.2f}s "
+    query_seconds, rows = timed_query(work / "jobs1")
+    print(f"regulations_by_district: {rows:,} rows in {query_seconds:.2f}s "
           f"({report['triples']:,} triples)", flush=True)
 
+    previous = json.loads(args.output.read_text()) if args.output.exists() else {}
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "reports": args.reports, "characters": chars,
@@ -167,7 +226,8 @@ def main(argv: list[str]) -> int:
         "jobs2_identical": same_outputs(work / "jobs1", work / "jobs2"),
         "full_cached_build_s": round(full, 2), "rebuild_one_changed_s": round(rebuild, 2),
         "rebuild_fraction": round(rebuild / full, 3), "rebuild_from_cache": rebuild_report.get("reports_built"),
-        "query_regulations_by_district_s": round(query_seconds, 3), "triples": report["triples"],
+        "query_regulations_by_district_s": round(query_seconds, 3), "query_rows": rows,
+        "triples": report["triples"], "scale": previous.get("scale"),
     }
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     print(f"build / raw pkuseg = {results['build_to_raw_pkuseg']:.2f}; figures written to {args.output}")

@@ -1,4 +1,12 @@
-"""The build driver: inputs -> ingest -> nlp -> link -> graph -> export, one way, report by report."""
+"""The build driver: inputs -> ingest -> nlp -> link -> graph -> export, one way, report by report.
+
+Each report goes through the per-report stage on its own (in this process, in ``--jobs`` processes or on a Dask
+cluster): its extraction, its links, and its fragment of every output file.  The driver then streams the
+fragments into the output files and the store in input order, and merges what reports share (entities,
+governments' edges, the Gephi network) in memory, which grows with the number of distinct entities, not with
+the corpus.  With the cache on, a rebuild copies unchanged reports' fragments from the previous files and edits
+the store in place.
+"""
 from __future__ import annotations
 
 import functools
@@ -6,41 +14,52 @@ import hashlib
 import json
 import multiprocessing
 import os
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph
-
 from . import __version__
 from .export import (
+    FRAGMENT_FILES,
+    Assembly,
+    Fragment,
+    Network,
+    Span,
+    StoreLoader,
+    fragment_from_ntriples,
+    generation_of,
+    network_view,
+    update_store,
     write_build_report,
-    write_jsonl,
-    write_jsonld,
-    write_ntriples,
-    write_store,
-    write_turtle,
-    write_views,
+    write_network,
+    write_text,
 )
-from .graph import build_graph, prefixes
+from .graph import CONTROL, activity_iri, prefixes, report_graph, shared_graph
 from .ingest import IngestError, iter_inputs, report_from_bytes
 from .ingest.reader import read_bytes
-from .link import DEFAULT_BASE, Linker
+from .link import DEFAULT_BASE, LinkedCorpus, Linker, ReportSummary
 from .nlp import CONFIG, Extraction, annotate, extract, shared_pipeline
-from .nlp.extract import Evidence
+from .nlp.extract import REGULATION, Evidence
 from .refdata import cache_dir
+
+STATE_FILE = ".govkg-state.json"
+INCREMENTAL_SHARE = 0.1  # edit the store in place when at most this share of reports changed
 
 
 @dataclass
 class BuildResult:
-    extractions: list[Extraction] = field(default_factory=list)
+    extractions: list[Extraction] = field(default_factory=list)  # kept only when asked (tests, small jobs)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): files not built
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, warning): built with a caveat
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     cached: int = 0  # reports whose extraction came from the cache
+    reused: int = 0  # reports whose fragments were copied from the previous build
+    reports_built: int = 0
+    store_update: str = ""  # "new" or "in place"
 
 
 def config_fingerprint() -> str:
@@ -60,14 +79,20 @@ def pipeline_fingerprint() -> str:
 
 
 class ExtractionCache:
-    """Per-report results by content hash, under the pipeline's fingerprint (a changed pipeline starts afresh)."""
+    """Per-report results by content hash, under the pipeline's fingerprint (a changed pipeline starts afresh).
+
+    Two files a report: the extraction, and the summary the merge needs (entities and edges), per IRI base.
+    """
 
     def __init__(self, directory: Path | None = None):
         root = Path(directory or os.environ.get("GOVKG_EXTRACTION_CACHE") or cache_dir() / "extractions")
         self.directory = root / pipeline_fingerprint()
 
-    def _path(self, sha256: str) -> Path:
-        return self.directory / sha256[:2] / f"{sha256}.json"
+    def _path(self, sha256: str, suffix: str = "") -> Path:
+        return self.directory / sha256[:2] / f"{sha256}{suffix}.json"
+
+    def has(self, sha256: str) -> bool:
+        return self._path(sha256).exists()
 
     def get(self, sha256: str, doc: str, path: str) -> Extraction | None:
         try:
@@ -76,12 +101,27 @@ class ExtractionCache:
             return None
         return extraction_from_json(data, doc, path)
 
-    def put(self, extraction: Extraction) -> None:
-        target = self._path(extraction.sha256)
+    def summary(self, sha256: str, base: str) -> tuple[ReportSummary, list[str]] | None:
+        try:
+            data = json.loads(self._path(sha256, f".{_digest(base)}").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return ReportSummary.from_json(data), data["warnings"]
+
+    def put(self, extraction: Extraction, summary: ReportSummary, base: str) -> None:
+        self._write(self._path(extraction.sha256), extraction_to_json(extraction))
+        self._write(self._path(extraction.sha256, f".{_digest(base)}"),
+                    {**summary.to_json(), "warnings": extraction.warnings})
+
+    def _write(self, target: Path, data: dict) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(extraction_to_json(extraction), ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, target)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def extraction_to_json(ex: Extraction) -> dict:
@@ -95,25 +135,56 @@ def extraction_from_json(data: dict, doc: str, path: str) -> Extraction:
                       [Evidence(*e) for e in data["evidence"]], data["warnings"])
 
 
-def process_bytes(item: tuple[str, str, bytes, str]) -> tuple[str, Extraction | str]:
-    """One report, from its bytes to its extraction: the unit of work of every scheduler.
+# --- The per-report stage -----------------------------------------------------------------------------------------
 
-    Returns ("ok", extraction) or ("skipped", reason).  The pipeline is loaded once per process.
+@dataclass
+class ReportResult:
+    """Everything the driver needs of one report."""
+
+    extraction: Extraction
+    summary: ReportSummary
+    fragment: Fragment
+
+
+@functools.cache
+def _linker(base: str) -> Linker:
+    return Linker(base)
+
+
+def report_result(extraction: Extraction, base: str) -> ReportResult:
+    """Link one extraction and write its fragment of every output file."""
+    links = _linker(base).link_report(extraction)
+    report = next(e for e in links.entities if e.iri == links.report)
+    ntriples = report_graph(report, links.occurrences, base, activity_iri(base, config_fingerprint())).text()
+    record = json.dumps(extraction.record(), ensure_ascii=False) + "\n"
+    return ReportResult(extraction, ReportSummary.of(links), fragment_from_ntriples(record, ntriples,
+                                                                                     prefixes(base)))
+
+
+def extract_item(item: tuple[str, str, bytes | None, str, str]) -> tuple[str, Extraction | str]:
+    """One report's extraction from its bytes (or its path, read here): ("ok", extraction) or ("skipped", reason).
+
+    The pipeline is loaded once per process.
     """
-    doc, path, data, sha = item
+    doc, path, data, sha, _ = item
     try:
-        report = report_from_bytes(data, doc, path, sha256=sha)
+        report = report_from_bytes(read_bytes(Path(path)) if data is None else data, doc, path, sha256=sha)
     except IngestError as err:
         return "skipped", str(err)
-    nlp = shared_pipeline()
-    return "ok", extract(report, annotate(report.body, report.district, nlp, report.year))
+    return "ok", extract(report, annotate(report.body, report.district, shared_pipeline(), report.year))
+
+
+def process_bytes(item: tuple[str, str, bytes | None, str, str]) -> tuple[str, ReportResult | str]:
+    """One report from its bytes to its result: the unit of work of every scheduler."""
+    status, value = extract_item(item)
+    return (status, report_result(value, item[4])) if status == "ok" else (status, value)
 
 
 def _warm_worker() -> None:
     shared_pipeline()
 
 
-def _run_local(items: list, jobs: int) -> Iterator[tuple[str, Extraction | str]]:
+def _run_local(items: Iterable, jobs: int) -> Iterator[tuple[str, ReportResult | str]]:
     if jobs <= 1:
         yield from map(process_bytes, items)
         return
@@ -122,103 +193,270 @@ def _run_local(items: list, jobs: int) -> Iterator[tuple[str, Extraction | str]]
         yield from pool.imap(process_bytes, items, chunksize=1)
 
 
-def _run_dask(items: list, scheduler: str) -> Iterator[tuple[str, Extraction | str]]:
+def _run_dask(items: list, scheduler: str) -> Iterator[tuple[str, ReportResult | str]]:
     from distributed import Client
 
     with Client(scheduler) as client:
-        futures = client.map(process_bytes, items, pure=False)
+        # the bytes travel with the task: workers need not see this machine's files
+        futures = client.map(process_bytes, [(d, p, read_bytes(Path(p)), s, b) for d, p, _, s, b in items],
+                             pure=False)
         yield from (future.result() for future in futures)  # in input order: the output does not depend on timing
 
 
-def extract_files(inputs: Iterable[str | Path], result: BuildResult,
-                  on_file: Callable[[Path], None] | None = None, *, jobs: int = 1, scheduler: str | None = None,
-                  cache: ExtractionCache | None = None) -> list[Extraction]:
-    """Ingest and annotate every readable report, in input order; unreadable ones go to ``result.problems``.
+# --- The previous build ---------------------------------------------------------------------------------------------
 
-    Files are read here (duplicates and cached results need their hash); the rest is the per-report work,
-    run in this process, in ``jobs`` local processes, or on a Dask cluster at ``scheduler``.
-    """
-    started = time.perf_counter()
-    slots: list[tuple[Path, Extraction | None]] = []
-    todo: list[tuple[str, str, bytes, str]] = []
+@dataclass
+class PreviousBuild:
+    """Where each report's fragment sits in the files of the last build into the same ``out/``."""
+
+    spans: dict[str, Span]  # sha256 -> span
+    shared: Span
+    generation: str | None
+    out: Path
+
+    @classmethod
+    def load(cls, out: Path, base: str) -> PreviousBuild | None:
+        """The state written by the last build, if it still describes the files in ``out/``."""
+        try:
+            state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+            if state["pipeline"] != pipeline_fingerprint() or state["base"] != base:
+                return None
+            for name, file in FRAGMENT_FILES.items():
+                stat = (out / file).stat()
+                if [stat.st_size, stat.st_mtime_ns] != state["files"][name]:
+                    return None
+        except (OSError, ValueError, KeyError):
+            return None
+        spans = {sha: Span({k: tuple(v) for k, v in ranges.items()}) for sha, ranges in state["reports"].items()}
+        generation = state["generation"] if generation_of(out / "store") == state["generation"] else None
+        return cls(spans, Span({k: tuple(v) for k, v in state["shared"].items()}), generation, out)
+
+    def open(self) -> dict:
+        return {name: open(self.out / file, "rb") for name, file in FRAGMENT_FILES.items()}
+
+
+def _save_state(out: Path, base: str, spans: dict[str, Span], shared: Span, generation: str) -> None:
+    files = {}
+    for name, file in FRAGMENT_FILES.items():
+        stat = (out / file).stat()
+        files[name] = [stat.st_size, stat.st_mtime_ns]
+    state = {"format": 1, "pipeline": pipeline_fingerprint(), "base": base, "generation": generation,
+             "files": files, "shared": shared.ranges, "reports": {sha: s.ranges for sha, s in spans.items()}}
+    write_text(out / STATE_FILE, json.dumps(state))
+
+
+# --- The driver ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class Slot:
+    """One input report, in input order, and where its result will come from."""
+
+    path: Path
+    sha: str
+    source: str  # "reuse" (previous files), "cache" (extraction cache), "run" (the per-report stage)
+
+
+def plan_inputs(inputs: Iterable[str | Path], result: BuildResult, cache: ExtractionCache | None,
+                previous: PreviousBuild | None) -> list[Slot]:
+    """Read and hash every input once; skip duplicates and unreadable files; decide where each result comes from."""
+    slots = []
     seen: dict[str, str] = {}  # sha256 -> first path with that content
     for path in iter_inputs(inputs, result.problems):
         try:
-            data = read_bytes(path)
+            sha = hashlib.sha256(read_bytes(path)).hexdigest()
         except IngestError as err:
             result.problems.append((str(path), str(err)))
             continue
-        sha = hashlib.sha256(data).hexdigest()
         if sha in seen:
             result.problems.append((str(path), f"duplicate of {seen[sha]} (same content)"))
             continue
         seen[sha] = str(path)
-        hit = cache.get(sha, path.name, str(path)) if cache else None
-        slots.append((path, hit))
-        if hit is None:
-            todo.append((path.name, str(path), data, sha))
-        else:
-            result.cached += 1
-    result.timings["read"] = time.perf_counter() - started
-    started = time.perf_counter()
-    runner = _run_dask(todo, scheduler) if scheduler else _run_local(todo, jobs) if todo else iter(())
-    for path, hit in slots:
-        if hit is None:
-            status, value = next(runner)
-            if status == "skipped":
-                result.problems.append((str(path), value))
-                if on_file:
-                    on_file(path)
-                continue
-            hit = value
-            if cache:
-                cache.put(hit)
-        if on_file:
-            on_file(path)
-        result.warnings += [(str(path), w) for w in hit.warnings]
-        result.extractions.append(hit)
-    result.timings["nlp"] = time.perf_counter() - started
-    return result.extractions
+        source = "run"
+        if cache and cache.has(sha):
+            source = "reuse" if previous and sha in previous.spans else "cache"
+        slots.append(Slot(path, sha, source))
+    return slots
+
+
+class Merge:
+    """What reports share, merged as their summaries arrive: entities and the governments' edges."""
+
+    def __init__(self, base: str):
+        self.corpus = LinkedCorpus(base)
+        self.edges: dict[tuple[str, str], dict] = {}
+
+    def add(self, summary: ReportSummary) -> None:
+        self.corpus.merge(summary)
+        for subject, entity, label, sentences in summary.edges:
+            edge = self.edges.get((subject, entity))
+            if edge is None:
+                edge = self.edges[(subject, entity)] = {"label": label, "weight": 0, "years": set()}
+            edge["weight"] += sentences
+            if summary.year:
+                edge["years"].add(summary.year)
+
+    def network(self) -> Network:
+        """The full Gephi view, the same network :func:`kg.export.networks` draws from the store."""
+        nodes = {}
+        for iri, e in self.corpus.entities.items():
+            if e.type in ("Government", "Regulation", "Agency", "Program"):
+                nodes[iri] = {"type": e.type, "label": CONTROL.sub("", e.label),
+                              "kind": e.attrs.get("kind", "") if e.type == "Regulation" else "",
+                              "level": (e.attrs.get("level") or "unknown") if e.type == "Government" else "",
+                              "issuer": CONTROL.sub("", e.attrs.get("issuer") or "") if e.type == "Regulation"
+                              else ""}
+        edges = {key: {"relation": "cites" if edge["label"] == REGULATION else "mentions",
+                       "weight": edge["weight"], "years": edge["years"]} for key, edge in self.edges.items()}
+        return network_view(nodes, edges, "full")
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BASE,
           on_file: Callable[[Path], None] | None = None, *, jobs: int = 1, scheduler: str | None = None,
-          use_cache: bool = False) -> BuildResult:
+          use_cache: bool = False, keep_extractions: bool = True) -> BuildResult:
     """Build ``out/`` from the report files under ``inputs``.
 
     ``jobs`` processes (or the Dask cluster at ``scheduler``) do the per-report work; with ``use_cache``
-    each report's extraction is kept by content hash, so a rebuild redoes only the reports that changed.
+    each report's results are kept by content hash, so a rebuild redoes only the reports that changed.
     """
     out = Path(out)
+    base = base if base.endswith(("/", "#")) else base + "/"
     result = BuildResult()
-    extract_files(inputs, result, on_file, jobs=jobs, scheduler=scheduler,
-                  cache=ExtractionCache() if use_cache else None)
+    cache = ExtractionCache() if use_cache else None
+    previous = PreviousBuild.load(out, base) if use_cache else None
     started = time.perf_counter()
-    corpus = Linker(base).link(result.extractions)
-    result.timings["link"] = time.perf_counter() - started
+    slots = plan_inputs(inputs, result, cache, previous)
+    result.timings["read"] = time.perf_counter() - started
+
     started = time.perf_counter()
-    graph = build_graph(corpus, config_fingerprint())
-    result.timings["graph"] = time.perf_counter() - started
-    started = time.perf_counter()
+    reused = {s.sha for s in slots if s.source == "reuse"}
+    changed = len(slots) - len(reused) + (len(set(previous.spans) - reused) if previous else 0)
+    in_place = bool(previous and previous.generation and changed <= max(1, INCREMENTAL_SHARE * len(slots)))
+    names = prefixes(base)
+    assembly = Assembly(out, names)
+    loader = None if in_place else StoreLoader(out / "store")
+    merge = Merge(base)
+    spans: dict[str, Span] = {}
+    added: list[bytes] = []  # in place: the new reports' triples
+    old_files = previous.open() if previous else {}
+    try:
+        todo = [(s.path.name, str(s.path), None, s.sha, base) for s in slots if s.source == "run"]
+        runner = (_run_dask(todo, scheduler) if scheduler else _run_local(todo, jobs)) if todo else iter(())
+        for slot in slots:
+            fragment_nt = _one_report(slot, runner, cache, base, previous, old_files, assembly, merge, spans, result,
+                                      keep_extractions)
+            if fragment_nt is not None:
+                if loader:
+                    loader.add(fragment_nt)
+                elif slot.source != "reuse":
+                    added.append(fragment_nt)
+            if on_file:
+                on_file(slot.path)
+        result.timings["reports"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        shared_nt = shared_graph(merge.corpus, config_fingerprint(),
+                                 {k: e["label"] for k, e in merge.edges.items()}).text()
+        shared = assembly.add(fragment_from_ntriples("", shared_nt, names))
+        assembly.close()
+        generation = secrets.token_hex(8)
+        if loader:
+            loader.add(shared_nt.encode("utf-8"))
+            triples = loader.commit(generation)
+            result.store_update = "new"
+        else:
+            removed = [_read(old_files["ntriples"], span.ranges["ntriples"])
+                       for sha, span in previous.spans.items() if sha not in reused]
+            old_shared = set(_read(old_files["ntriples"], previous.shared.ranges["ntriples"]).splitlines(True))
+            new_shared = set(shared_nt.encode("utf-8").splitlines(True))
+            removed.append(b"".join(sorted(old_shared - new_shared)))
+            added.append(b"".join(sorted(new_shared - old_shared)))
+            triples = update_store(out / "store", b"".join(removed), b"".join(added), generation)
+            result.store_update = "in place"
+        assembly.commit()
+    except BaseException:
+        assembly.discard()
+        raise
+    finally:
+        for handle in old_files.values():
+            handle.close()
+        if loader:
+            loader.discard()
+    _save_state(out, base, spans, shared, generation)
+    write_network(merge.network(), out / "graph")
+    result.timings["merge"] = time.perf_counter() - started
+    _write_report(out, result, merge.corpus, triples)
+    return result
+
+
+def _read(handle, span: tuple[int, int]) -> bytes:
+    handle.seek(span[0])
+    return handle.read(span[1])
+
+
+def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, base: str,
+                previous: PreviousBuild | None, old_files: dict, assembly: Assembly, merge: Merge,
+                spans: dict[str, Span], result: BuildResult, keep_extractions: bool) -> bytes | None:
+    """Merge and write one report; returns its N-Triples (None when the report was skipped)."""
+    extraction = None
+    if slot.source == "reuse":
+        found = cache.summary(slot.sha, base)
+        if found is not None:
+            summary, warnings = found
+            span, fragment_nt = assembly.splice(old_files, previous.spans[slot.sha])
+            if keep_extractions:
+                extraction = cache.get(slot.sha, slot.path.name, str(slot.path))
+            result.reused += 1
+            result.cached += 1
+            return _merged(slot, summary, warnings, extraction, span, fragment_nt, merge, spans, result)
+        slot.source = "cache"
+    if slot.source == "cache":
+        extraction = cache.get(slot.sha, slot.path.name, str(slot.path))
+        if extraction is not None:
+            report = report_result(extraction, base)
+            cache.put(extraction, report.summary, base)
+            result.cached += 1
+        else:
+            status, value = process_bytes((slot.path.name, str(slot.path), None, slot.sha, base))
+            report = _checked(slot, status, value, result)
+    else:
+        status, value = next(runner)
+        report = _checked(slot, status, value, result)
+        if report is not None and cache:
+            cache.put(report.extraction, report.summary, base)
+    if report is None:
+        return None
+    span = assembly.add(report.fragment)
+    return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span,
+                   report.fragment.ntriples, merge, spans, result)
+
+
+def _checked(slot: Slot, status: str, value, result: BuildResult):
+    if status == "skipped":
+        result.problems.append((str(slot.path), value))
+        return None
+    return value
+
+
+def _merged(slot: Slot, summary: ReportSummary, warnings: list[str], extraction: Extraction | None, span: Span,
+            fragment_nt: bytes, merge: Merge, spans: dict[str, Span], result: BuildResult) -> bytes:
+    merge.add(summary)
+    spans[slot.sha] = span
+    result.warnings += [(str(slot.path), w) for w in warnings]
+    result.reports_built += 1
+    if extraction is not None:
+        result.extractions.append(extraction)
+    return fragment_nt
+
+
+def _write_report(out: Path, result: BuildResult, corpus: LinkedCorpus, triples: int) -> None:
+    types = Counter(e.type for e in corpus.entities.values())
     outputs = {"turtle": out / "graph.ttl", "ntriples": out / "graph.nt", "jsonld": out / "graph.jsonld",
                "graphml": out / "graph.graphml", "gexf": out / "graph.gexf", "extractions": out / "extractions.jsonl",
                "store": out / "store"}
-    write_jsonl(result.extractions, outputs["extractions"])
-    write_store(graph, outputs["store"])
-    store = pyoxigraph.Store.read_only(str(outputs["store"]))
-    names = prefixes(corpus.base)
-    write_ntriples(store, outputs["ntriples"])
-    triples = len(store)
-    write_turtle(store, outputs["turtle"], names)
-    write_jsonld(store, outputs["jsonld"], names)
-    del store
-    write_views(outputs["store"], out)
-    result.timings["export"] = time.perf_counter() - started
-    types = Counter(e.type for e in corpus.entities.values())
     report = {
         "software": f"govkg {__version__}",
         "config": config_fingerprint(),
-        "reports_built": len(result.extractions),
+        "reports_built": result.reports_built,
         "files_skipped": [{"path": p, "reason": r} for p, r in result.problems],
         "warnings": [{"path": p, "warning": w} for p, w in result.warnings],
         "entities": dict(sorted(types.items())),
@@ -227,4 +465,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
     }
     write_build_report(report, out / "build-report.json")
     result.outputs = {k: str(v) for k, v in outputs.items()}
-    return result
+
+
+def extract_files(inputs: Iterable[str | Path], result: BuildResult) -> list[Extraction]:
+    """Ingest and annotate every readable report, in input order (``kg extract``: no graph, no cache)."""
+    for slot in plan_inputs(inputs, result, None, None):
+        status, value = extract_item((slot.path.name, str(slot.path), None, slot.sha, DEFAULT_BASE))
+        extraction = _checked(slot, status, value, result)
+        if extraction is not None:
+            result.warnings += [(str(slot.path), w) for w in extraction.warnings]
+            result.extractions.append(extraction)
+    return result.extractions

@@ -71,7 +71,8 @@ def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, st
     for path, warning in result.warnings:
         click.echo(f"warning: {path}: {warning}", err=True)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
-    click.echo(f"built {len(result.extractions)} reports into {out}/ ({result.cached} from cache, "
+    click.echo(f"built {result.reports_built} reports into {out}/ ({result.cached} from cache, {result.reused} "
+               f"copied from the last build, store {result.store_update}, "
                f"{len(result.problems)} skipped, {len(result.warnings)} warnings) in "
                f"{time.perf_counter() - started:.1f}s [{timing}]")
     for name, path in sorted(result.outputs.items()):

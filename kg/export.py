@@ -7,13 +7,18 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+from xml.sax.saxutils import escape, quoteattr
 
-import networkx as nx
 import pyoxigraph
+import pyoxigraph as ox
 
+from .graph import Graph
 from .nlp.extract import Extraction
 
 
@@ -60,27 +65,14 @@ def write_jsonld(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> 
     _dump(store, path, pyoxigraph.RdfFormat.JSON_LD, names)
 
 
-def write_store(triples: Iterable[pyoxigraph.Triple], path: Path) -> None:
-    """An embedded pyoxigraph store of the triples, swapped into place only once it is complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+def write_store(graph: Graph, path: Path) -> int:
+    """An embedded pyoxigraph store of a whole graph, swapped into place only once it is complete."""
+    loader = StoreLoader(path)
     try:
-        store = pyoxigraph.Store(str(building))
-        default = pyoxigraph.DefaultGraph()
-        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, default) for t in triples)
-        store.flush()
-        del store
-        gc.collect()  # the store's files are closed when the object goes
-        old = None
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
-            os.replace(path, old / "store")
-        os.replace(building, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        loader.add(graph.text().encode("utf-8"))
+        return loader.commit()
     finally:
-        if building.exists():
-            shutil.rmtree(building, ignore_errors=True)
+        loader.discard()
 
 
 def write_jsonl(extractions: list[Extraction], path: Path) -> None:
@@ -89,20 +81,214 @@ def write_jsonl(extractions: list[Extraction], path: Path) -> None:
     write_text(path, "\n".join(lines) + ("\n" if lines else ""))
 
 
+# --- Per-report assembly ----------------------------------------------------------------------------------------
+# extractions.jsonl, graph.nt, graph.ttl and graph.jsonld are each a header, one fragment per report in input
+# order, the shared part and a footer.  Fragments are made once per report (in whichever process extracted it)
+# and a rebuild copies the fragments of unchanged reports from the previous files byte for byte.
+
+FRAGMENT_FILES = {"extractions": "extractions.jsonl", "ntriples": "graph.nt", "turtle": "graph.ttl",
+                  "jsonld": "graph.jsonld"}
+
+
+@dataclass
+class Fragment:
+    """One report's (or the shared part's) bytes in each per-report file."""
+
+    extractions: bytes
+    ntriples: bytes
+    turtle: bytes
+    jsonld: bytes
+
+
+def turtle_header(names: dict[str, str]) -> bytes:
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(names.items())).encode("utf-8") + b"\n"
+
+
+def fragment_from_ntriples(record: str, ntriples: str, names: dict[str, str]) -> Fragment:
+    """A fragment's Turtle (without prefix lines: the file has them once) and JSON-LD node objects (without the
+    enclosing array), both written by pyoxigraph from the N-Triples."""
+    nt = ntriples.encode("utf-8")
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=names) if triples else b""
+    lines = turtle.split(b"\n")
+    while lines and (lines[0].startswith(b"@prefix ") or not lines[0].strip()):
+        lines.pop(0)
+    turtle = b"\n".join(lines)
+    jsonld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).strip() if triples else b""
+    if jsonld.startswith(b"[") and jsonld.endswith(b"]"):
+        jsonld = jsonld[1:-1].strip()
+    return Fragment(record.encode("utf-8"), nt, turtle, jsonld)
+
+
+@dataclass
+class Span:
+    """Where a fragment sits in each file: name -> (offset, length)."""
+
+    ranges: dict[str, tuple[int, int]]
+
+
+class Assembly:
+    """The per-report files being written beside the old ones; they replace them only in :meth:`commit`."""
+
+    def __init__(self, out: Path, names: dict[str, str]):
+        out.mkdir(parents=True, exist_ok=True)
+        self.paths = {name: out / file for name, file in FRAGMENT_FILES.items()}
+        self.temps: dict[str, Path] = {}
+        self.files = {}
+        for name, path in self.paths.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
+            os.chmod(tmp, 0o644)
+            self.temps[name] = Path(tmp)
+            self.files[name] = os.fdopen(fd, "wb", buffering=1 << 20)
+        self.files["turtle"].write(turtle_header(names))
+        self.files["jsonld"].write(b"[")
+        self.jsonld_items = 0
+
+    def add(self, fragment: Fragment) -> Span:
+        ranges = {}
+        for name in FRAGMENT_FILES:
+            data = getattr(fragment, name)
+            ranges[name] = self._write(name, data)
+        return Span(ranges)
+
+    def splice(self, old: dict[str, BinaryIO], span: Span) -> tuple[Span, bytes]:
+        """Copy a fragment from the previous files (a read and a write per file, no parsing); returns where it
+        went and its N-Triples."""
+        ranges, ntriples = {}, b""
+        for name in FRAGMENT_FILES:
+            offset, length = span.ranges[name]
+            old[name].seek(offset)
+            data = old[name].read(length)
+            ranges[name] = self._write(name, data)
+            ntriples = data if name == "ntriples" else ntriples
+        return Span(ranges), ntriples
+
+    def _write(self, name: str, data: bytes) -> tuple[int, int]:
+        handle = self.files[name]
+        if name == "jsonld" and data:
+            if self.jsonld_items:
+                handle.write(b",\n")
+            self.jsonld_items += 1
+        offset = handle.tell()
+        handle.write(data)
+        return offset, len(data)
+
+    def close(self) -> None:
+        self.files["jsonld"].write(b"]\n")
+        for handle in self.files.values():
+            handle.close()
+
+    def commit(self) -> None:
+        for name, tmp in self.temps.items():
+            os.replace(tmp, self.paths[name])
+        self.temps = {}
+
+    def discard(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+        for tmp in self.temps.values():
+            tmp.unlink(missing_ok=True)
+
+
+# --- The store ----------------------------------------------------------------------------------------------------
+# A full build loads a new store beside the old one and swaps it in.  A rebuild that changed a few reports edits
+# the store in place in one SPARQL update (one transaction): the changed reports' triples out and in, and the
+# lines of the shared part that changed.  A generation number kept in the store and in the build state tells a
+# rebuild whether the store is the one the state describes.
+
+STATE_GRAPH = "urn:govkg:build-state"
+
+
+def generation_of(store_path: Path) -> str | None:
+    """The generation recorded in a store, or None when there is no readable store."""
+    if not store_path.is_dir():
+        return None
+    try:
+        store = ox.Store.read_only(str(store_path))
+        rows = list(store.quads_for_pattern(None, None, None, ox.NamedNode(STATE_GRAPH)))
+    except OSError:
+        return None
+    return rows[0].object.value if rows else None
+
+
+def _generation_quad(generation: str) -> bytes:
+    return f"<{STATE_GRAPH}> <{STATE_GRAPH}#generation> \"{generation}\" <{STATE_GRAPH}> .\n".encode()
+
+
+class StoreLoader:
+    """A new store filled while the build runs, in batches (the bulk loader writes whole sorted files)."""
+
+    BATCH = 16 << 20  # bytes of N-Triples per bulk load
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.building = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        self.store = ox.Store(str(self.building))
+        self.pending: list[bytes] = []
+        self.pending_size = 0
+
+    def add(self, ntriples: bytes) -> None:
+        self.pending.append(ntriples)
+        self.pending_size += len(ntriples)
+        if self.pending_size >= self.BATCH:
+            self._load()
+
+    def _load(self) -> None:
+        if self.pending:
+            self.store.bulk_load(b"".join(self.pending), format=ox.RdfFormat.N_TRIPLES)
+            self.pending, self.pending_size = [], 0
+
+    def commit(self, generation: str | None = None) -> int:
+        """Swap the new store in; returns its number of triples.  A build records its ``generation``."""
+        self._load()
+        if generation:
+            self.store.bulk_load(_generation_quad(generation), format=ox.RdfFormat.N_QUADS)
+        self.store.flush()
+        triples = len(self.store) - (1 if generation else 0)
+        del self.store
+        gc.collect()  # the store's files are closed when the object goes
+        _swap_in(self.building, self.path)
+        return triples
+
+    def discard(self) -> None:
+        if self.building.exists():
+            self.store = None
+            gc.collect()
+            shutil.rmtree(self.building, ignore_errors=True)
+
+
+def _swap_in(building: Path, path: Path) -> None:
+    old = None
+    if path.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+        os.replace(path, old / "store")
+    os.replace(building, path)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def update_store(path: Path, removed: bytes, added: bytes, generation: str) -> int:
+    """Edit the store in place in one transaction; returns its number of triples."""
+    store = ox.Store(str(path))
+    state = f"<{STATE_GRAPH}>"
+    store.update(f"DELETE DATA {{ {removed.decode('utf-8')} }} ;\n"
+                 f"INSERT DATA {{ {added.decode('utf-8')} }} ;\n"
+                 f"DELETE WHERE {{ GRAPH {state} {{ ?s ?p ?o }} }} ;\n"
+                 f"INSERT DATA {{ GRAPH {state} {{ {state} <{STATE_GRAPH}#generation> \"{generation}\" }} }}")
+    store.flush()
+    triples = len(store) - 1
+    del store
+    gc.collect()
+    return triples
+
+
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def xml_safe(value: str) -> str:
     """GraphML is XML: characters XML 1.0 forbids are dropped from labels and attributes."""
     return XML_FORBIDDEN.sub("", value)
-
-
-def _add_edge_ids(path: Path) -> None:
-    """Gephi wants unique edge ids; networkx writes none."""
-    text = path.read_text(encoding="utf-8")
-    parts = text.split("<edge ")
-    out = [parts[0]] + [f'<edge id="e{i}" {part}' for i, part in enumerate(parts[1:])]
-    path.write_text("".join(out), encoding="utf-8")
 
 
 def write_build_report(report: dict, path: Path) -> None:
@@ -144,61 +330,88 @@ def _rows(store: pyoxigraph.Store, sparql: str) -> list[dict[str, str]]:
     return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in solutions]
 
 
-def networks(store: pyoxigraph.Store, view: str = "full") -> nx.DiGraph | nx.Graph:
-    """The Gephi network of a view: ``full`` (all types), ``citations`` (governments and regulations), or
-    ``cocitation`` (governments linked by the number of regulations both cite)."""
+@dataclass
+class Network:
+    """A Gephi network: node id -> attributes (label, type, kind, level, issuer, years) and
+    (source, target) -> attributes (relation, weight, years)."""
+
+    directed: bool
+    nodes: dict[str, dict]
+    edges: dict[tuple[str, str], dict]
+
+    def degrees(self) -> Counter:
+        degree: Counter = Counter()
+        for source, target in self.edges:
+            degree[source] += 1
+            degree[target] += 1
+        return degree
+
+
+def networks(store: pyoxigraph.Store, view: str = "full") -> Network:
+    """The Gephi network of a view, drawn from a store with SPARQL: ``full`` (all types), ``citations``
+    (governments and regulations), or ``cocitation`` (governments linked by the number of regulations both cite)."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     nodes = {r["node"]: r for r in _rows(store, NETWORK_NODES)}
-    evidence: dict[tuple[str, str], dict] = {}
+    sentences: dict[tuple[str, str], set] = {}
+    edges: dict[tuple[str, str], dict] = {}
     for row in _rows(store, NETWORK_EDGES):
-        relation = "cites" if row["cls"].endswith("Regulation") else "mentions"
-        edge = evidence.setdefault((row["subject"], row["entity"]), {"relation": relation, "sentences": set(),
-                                                                     "years": set()})
-        edge["sentences"].add((row["report"], row["sentence"]))
+        key = (row["subject"], row["entity"])
+        edge = edges.setdefault(key, {"relation": "cites" if row["cls"].endswith("Regulation") else "mentions",
+                                      "weight": 0, "years": set()})
+        sentences.setdefault(key, set()).add((row["report"], row["sentence"]))
         if row["year"]:
             edge["years"].add(int(row["year"]))
+    for key, edge in edges.items():
+        edge["weight"] = len(sentences[key])
+    return network_view(nodes, edges, view)
+
+
+def network_view(nodes: dict[str, dict], edges: dict[tuple[str, str], dict], view: str) -> Network:
+    """A view of the full network of nodes (IRI -> type, label, kind, level, issuer) and edges
+    ((government, entity) -> relation, weight, years)."""
     if view == "cocitation":
-        return _cocitation(nodes, evidence)
+        return _cocitation(nodes, edges)
     keep_types = {"Government", "Regulation"} if view == "citations" else set(TYPE_COLORS)
-    net = nx.DiGraph()
     years_of: dict[str, set[int]] = {}
-    for (source, target), edge in evidence.items():
+    for (source, target), edge in edges.items():
         if view == "citations" and edge["relation"] != "cites":
             continue
         years_of.setdefault(source, set()).update(edge["years"])
         years_of.setdefault(target, set()).update(edge["years"])
+    net = Network(True, {}, {})
     for iri in sorted(nodes):
         row = nodes[iri]
         if row["type"] not in keep_types or (view == "citations" and iri not in years_of):
             continue
-        net.add_node(iri, label=xml_safe(row["label"]), type=row["type"], kind=row.get("kind") or "",
-                     level=row.get("level") or "", issuer=xml_safe(row.get("issuer") or ""),
-                     years=sorted(years_of.get(iri, ())))
-    for (source, target), edge in sorted(evidence.items()):
-        if source in net and target in net and (view == "full" or edge["relation"] == "cites"):
-            net.add_edge(source, target, relation=edge["relation"], weight=len(edge["sentences"]),
-                         years=sorted(edge["years"]))
+        net.nodes[iri] = {"label": xml_safe(row["label"]), "type": row["type"], "kind": row.get("kind") or "",
+                          "level": row.get("level") or "", "issuer": xml_safe(row.get("issuer") or ""),
+                          "years": sorted(years_of.get(iri, ()))}
+    for (source, target), edge in sorted(edges.items()):
+        if source in net.nodes and target in net.nodes and (view == "full" or edge["relation"] == "cites"):
+            net.edges[(source, target)] = {"relation": edge["relation"], "weight": edge["weight"],
+                                           "years": sorted(edge["years"])}
     return net
 
 
-def _cocitation(nodes: dict, evidence: dict) -> nx.Graph:
+def _cocitation(nodes: dict, edges: dict) -> Network:
     cited: dict[str, dict[str, set[int]]] = {}
-    for (source, target), edge in evidence.items():
+    for (source, target), edge in edges.items():
         if edge["relation"] == "cites":
             cited.setdefault(source, {})[target] = edge["years"]
-    net = nx.Graph()
+    net = Network(False, {}, {})
     governments = sorted(cited)
     for iri in governments:
         row = nodes.get(iri, {"label": iri, "level": ""})
-        net.add_node(iri, label=xml_safe(row["label"]), type="Government", kind="", level=row.get("level") or "",
-                     issuer="", years=sorted({y for ys in cited[iri].values() for y in ys}))
+        net.nodes[iri] = {"label": xml_safe(row["label"]), "type": "Government", "kind": "",
+                          "level": row.get("level") or "", "issuer": "",
+                          "years": sorted({y for ys in cited[iri].values() for y in ys})}
     for i, a in enumerate(governments):
         for b in governments[i + 1:]:
             shared = set(cited[a]) & set(cited[b])
             if shared:
                 years = sorted({y for reg in shared for y in cited[a][reg] | cited[b][reg]})
-                net.add_edge(a, b, relation="cocites", weight=len(shared), years=years)
+                net.edges[(a, b)] = {"relation": "cocites", "weight": len(shared), "years": years}
     return net
 
 
@@ -206,69 +419,84 @@ def _color(node_type: str) -> tuple[int, int, int]:
     return TYPE_COLORS.get(node_type, (127, 127, 127))
 
 
-def write_network_graphml(net: nx.Graph, path: Path) -> None:
-    """GraphML as Gephi's importer reads it: keys named by attribute, one type each, no missing or list values."""
-    flat = net.__class__()
-    for node, data in net.nodes(data=True):
-        flat.add_node(node, label=data["label"], type=data["type"], kind=data["kind"], level=data["level"],
-                      issuer=data["issuer"], years=" ".join(str(y) for y in data["years"]),
-                      degree=int(net.degree(node)))
-    for source, target, data in net.edges(data=True):
-        flat.add_edge(source, target, relation=data["relation"], weight=int(data["weight"]),
-                      years=" ".join(str(y) for y in data["years"]))
-    with atomic_path(path) as tmp:
-        nx.write_graphml(flat, tmp, encoding="utf-8", prettyprint=True, named_key_ids=True)
-        _add_edge_ids(tmp)
+NODE_KEYS = (("label", "string"), ("type", "string"), ("kind", "string"), ("level", "string"),
+             ("issuer", "string"), ("years", "string"), ("degree", "int"))
+EDGE_KEYS = (("relation", "string"), ("weight", "int"), ("years", "string"))
 
 
-def write_gexf(net: nx.Graph, path: Path) -> None:
+def write_network_graphml(net: Network, path: Path) -> None:
+    """GraphML as Gephi's importer reads it: keys named by attribute, one type each, no missing or list values,
+    unique edge ids.  Written as a stream: a national network has millions of elements."""
+    degree = net.degrees()
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", buffering=1 << 20) as fh:
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.'
+                 'graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for scope, keys in (("node", NODE_KEYS), ("edge", EDGE_KEYS)):
+            for name, kind in keys:  # ids are the names, but for edges' years (node and edge ids share a space)
+                key = f"edge_{name}" if scope == "edge" and name == "years" else name
+                fh.write(f'  <key id="{key}" for="{scope}" attr.name="{name}" attr.type="{kind}" />\n')
+        fh.write(f'  <graph edgedefault="{"directed" if net.directed else "undirected"}">\n')
+        for node, data in net.nodes.items():
+            values = {**data, "years": " ".join(map(str, data["years"])), "degree": degree[node]}
+            fh.write(f"    <node id={quoteattr(node)}>\n")
+            fh.writelines(f'      <data key="{k}">{escape(str(values[k]))}</data>\n' for k, _ in NODE_KEYS)
+            fh.write("    </node>\n")
+        for index, ((source, target), data) in enumerate(net.edges.items()):
+            fh.write(f'    <edge id="e{index}" source={quoteattr(source)} target={quoteattr(target)}>\n'
+                     f'      <data key="relation">{escape(data["relation"])}</data>\n'
+                     f'      <data key="weight">{int(data["weight"])}</data>\n'
+                     f'      <data key="edge_years">{" ".join(map(str, data["years"]))}</data>\n    </edge>\n')
+        fh.write("  </graph>\n</graphml>\n")
+
+
+def write_gexf(net: Network, path: Path) -> None:
     """GEXF 1.3 for Gephi: label, type, viz color by type, viz size by degree, weights, and yearly spells so
-    the timeline plays the spread of each regulation."""
-    import xml.etree.ElementTree as ET
-
-    ns, viz = "http://gexf.net/1.3", "http://gexf.net/1.3/viz"
-    ET.register_namespace("", ns)
-    ET.register_namespace("viz", viz)
-    root = ET.Element(f"{{{ns}}}gexf", {"version": "1.3"})
-    meta = ET.SubElement(root, f"{{{ns}}}meta")
-    ET.SubElement(meta, f"{{{ns}}}creator").text = "govkg"
-    ET.SubElement(meta, f"{{{ns}}}description").text = "Citations and mentions in rule-of-law government reports"
-    graph = ET.SubElement(root, f"{{{ns}}}graph", {"defaultedgetype": "directed" if net.is_directed() else "undirected",
-                                                   "mode": "dynamic", "timeformat": "date"})
-    node_attrs = ET.SubElement(graph, f"{{{ns}}}attributes", {"class": "node", "mode": "static"})
-    for name in ("type", "kind", "level", "issuer"):
-        ET.SubElement(node_attrs, f"{{{ns}}}attribute", {"id": name, "title": name, "type": "string"})
-    edge_attrs = ET.SubElement(graph, f"{{{ns}}}attributes", {"class": "edge", "mode": "static"})
-    ET.SubElement(edge_attrs, f"{{{ns}}}attribute", {"id": "relation", "title": "relation", "type": "string"})
-    nodes = ET.SubElement(graph, f"{{{ns}}}nodes")
-    for node, data in net.nodes(data=True):
-        element = ET.SubElement(nodes, f"{{{ns}}}node", {"id": node, "label": data["label"]})
-        values = ET.SubElement(element, f"{{{ns}}}attvalues")
+    the timeline plays the spread of each regulation.  Written as a stream."""
+    degree = net.degrees()
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", buffering=1 << 20) as fh:
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n'
+                 '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n'
+                 '  <meta>\n    <creator>govkg</creator>\n'
+                 '    <description>Citations and mentions in rule-of-law government reports</description>\n'
+                 '  </meta>\n')
+        fh.write(f'  <graph defaultedgetype="{"directed" if net.directed else "undirected"}" mode="dynamic" '
+                 'timeformat="date">\n    <attributes class="node" mode="static">\n')
         for name in ("type", "kind", "level", "issuer"):
-            ET.SubElement(values, f"{{{ns}}}attvalue", {"for": name, "value": str(data[name])})
-        _spells(element, ns, data["years"])
-        r, g, b = _color(data["type"])
-        ET.SubElement(element, f"{{{viz}}}color", {"r": str(r), "g": str(g), "b": str(b), "a": "1.0"})
-        ET.SubElement(element, f"{{{viz}}}size", {"value": f"{4 + 2 * net.degree(node) ** 0.5:.2f}"})
-    edges = ET.SubElement(graph, f"{{{ns}}}edges")
-    for index, (source, target, data) in enumerate(net.edges(data=True)):
-        element = ET.SubElement(edges, f"{{{ns}}}edge", {"id": f"e{index}", "source": source, "target": target,
-                                                         "weight": str(data["weight"])})
-        values = ET.SubElement(element, f"{{{ns}}}attvalues")
-        ET.SubElement(values, f"{{{ns}}}attvalue", {"for": "relation", "value": data["relation"]})
-        _spells(element, ns, data["years"])
-    ET.indent(root)
-    with atomic_path(path) as tmp:
-        ET.ElementTree(root).write(tmp, encoding="utf-8", xml_declaration=True)
+            fh.write(f'      <attribute id="{name}" title="{name}" type="string" />\n')
+        fh.write('    </attributes>\n    <attributes class="edge" mode="static">\n'
+                 '      <attribute id="relation" title="relation" type="string" />\n    </attributes>\n'
+                 '    <nodes>\n')
+        for node, data in net.nodes.items():
+            r, g, b = _color(data["type"])
+            fh.write(f"      <node id={quoteattr(node)} label={quoteattr(data['label'])}>\n        <attvalues>\n")
+            fh.writelines(f'          <attvalue for="{k}" value={quoteattr(str(data[k]))} />\n'
+                          for k in ("type", "kind", "level", "issuer"))
+            fh.write("        </attvalues>\n")
+            fh.write(_spells(data["years"], "        "))
+            fh.write(f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0" />\n'
+                     f'        <viz:size value="{4 + 2 * degree[node] ** 0.5:.2f}" />\n      </node>\n')
+        fh.write("    </nodes>\n    <edges>\n")
+        for index, ((source, target), data) in enumerate(net.edges.items()):
+            fh.write(f'      <edge id="e{index}" source={quoteattr(source)} target={quoteattr(target)} '
+                     f'weight="{data["weight"]}">\n        <attvalues>\n'
+                     f'          <attvalue for="relation" value={quoteattr(data["relation"])} />\n'
+                     f'        </attvalues>\n')
+            fh.write(_spells(data["years"], "        "))
+            fh.write("      </edge>\n")
+        fh.write("    </edges>\n  </graph>\n</gexf>\n")
 
 
-def _spells(element, ns: str, years: list[int]) -> None:
-    import xml.etree.ElementTree as ET
+def _spells(years: list[int], indent: str) -> str:
+    if not years:
+        return ""
+    spells = "".join(f'{indent}  <spell start="{y}-01-01" end="{y}-12-31" />\n' for y in years)
+    return f"{indent}<spells>\n{spells}{indent}</spells>\n"
 
-    if years:
-        spells = ET.SubElement(element, f"{{{ns}}}spells")
-        for year in years:
-            ET.SubElement(spells, f"{{{ns}}}spell", {"start": f"{year}-01-01", "end": f"{year}-12-31"})
+
+def write_network(net: Network, stem: Path) -> None:
+    write_gexf(net, stem.with_suffix(".gexf"))
+    write_network_graphml(net, stem.with_suffix(".graphml"))
 
 
 def write_views(store_path: Path, out: Path, views: tuple[str, ...] = ("full",)) -> dict[str, Path]:
@@ -276,9 +504,7 @@ def write_views(store_path: Path, out: Path, views: tuple[str, ...] = ("full",))
     store = pyoxigraph.Store.read_only(str(store_path))
     written = {}
     for view in views:
-        net = networks(store, view)
         stem = out / "graph" if view == "full" else out / "views" / view
-        write_gexf(net, stem.with_suffix(".gexf"))
-        write_network_graphml(net, stem.with_suffix(".graphml"))
+        write_network(networks(store, view), stem)
         written[view] = stem
     return written

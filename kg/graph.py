@@ -1,7 +1,11 @@
-"""Graph stage: the linked corpus as RDF triples in the terms of ``ontology/governance.ttl``.
+"""Graph stage: linked reports as RDF triples in the terms of ``ontology/governance.ttl``.
 
-Triples are pyoxigraph terms, loaded straight into the build's store; every file is then written from the
-store (rdflib is used only to validate and in tests).
+A build's graph has two parts.  Each report owns its description, its ``mentions``/``cites`` and its evidence
+nodes (every subject there is the report or one of its evidence nodes), so a report's triples depend on that
+report alone and can be made in a worker, cached, and replaced when the file changes.  The shared part holds
+every other entity, as merged across reports, and the governments' direct edges.
+
+Triples are N-Triples lines; pyoxigraph (Rust) parses them into the store and writes Turtle and JSON-LD.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import re
 import pyoxigraph as ox
 
 from . import __version__
-from .link import LinkedCorpus, digest
+from .link import Entity, LinkedCorpus, Occurrence, digest
 from .nlp.extract import PROGRAM, REGULATION
 
 
@@ -51,145 +55,202 @@ PREFIXES = {"gov": GOV, "kind": KIND, "atype": ATYPE, "eli": ELI, "org": ORG, "s
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-def IRI(value: str) -> ox.NamedNode:  # noqa: N802 - reads like the rdflib URIRef it replaces
-    return ox.NamedNode(value)
+def nt_iri(value: str) -> str:
+    return f"<{value}>"
 
 
-def text_literal(value, lang: str | None = None, datatype: ox.NamedNode | None = None) -> ox.Literal:
-    """A literal without control characters, which N-Triples and XML readers reject."""
-    text = CONTROL.sub("", str(value))
+def nt_literal(value, lang: str | None = None, datatype: Vocabulary | str | None = None) -> str:
+    """An N-Triples literal, without the control characters that N-Triples and XML readers reject."""
+    text = CONTROL.sub("", str(value)).replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
     if lang:
-        return ox.Literal(text, language=lang)
-    return ox.Literal(text, datatype=datatype) if datatype else ox.Literal(text)
+        return f'"{text}"@{lang}'
+    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
 
 
 class Graph:
-    """The triples of a build, in the order they were made (the store orders them)."""
+    """Triples as N-Triples lines, in the order they were made.  Lines rather than term objects: a build makes
+    millions, and every serialisation (and the store) is produced from N-Triples by pyoxigraph in Rust."""
 
     def __init__(self) -> None:
-        self.triples: list[ox.Triple] = []
+        self.lines: list[str] = []
 
-    def add(self, triple: tuple) -> None:
-        self.triples.append(ox.Triple(*triple))
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        self.lines.append(f"{subject} {predicate} {obj} .\n")
+
+    def text(self) -> str:
+        return "".join(self.lines)
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return len(self.lines)
 
     def __iter__(self):
-        return iter(self.triples)
+        """The triples as pyoxigraph terms."""
+        return iter(ox.parse(self.text().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+
+
+class Terms:
+    """N-Triples spellings of the vocabulary terms, made once: ``T.gov("cites")`` -> ``<...#cites>``."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def __call__(self, vocabulary: Vocabulary, name: str) -> str:
+        key = (vocabulary.iri, name)
+        term = self._cache.get(key)
+        if term is None:
+            term = self._cache[key] = f"<{vocabulary.iri}{name}>"
+        return term
+
+
+T = Terms()
+
+
+def activity_iri(base: str, config_fingerprint: str = "") -> str:
+    """The build activity: one per software version and pipeline configuration."""
+    return f"{base}build/{digest(__version__ + '|' + config_fingerprint)}"
 
 
 def build_graph(corpus: LinkedCorpus, config_fingerprint: str = "") -> Graph:
-    """Every entity typed, every citation and mention both as a direct edge and as an evidence node."""
-    g = Graph()
-    activity = IRI(f"{corpus.base}build/{digest(__version__ + '|' + config_fingerprint)}")
-    g.add((activity, RDF.type, GOV.BuildActivity))
-    g.add((activity, RDFS.label, text_literal(f"govkg {__version__} build")))
-    g.add((activity, GOV.softwareVersion, text_literal(f"govkg {__version__}")))
-    for entity in sorted(corpus.entities.values(), key=lambda e: e.iri):
-        _add_entity(g, entity)
+    """A whole linked corpus as one graph (tests and small jobs): the shared part, then each report's part."""
+    g = shared_graph(corpus, config_fingerprint)
+    activity = activity_iri(corpus.base, config_fingerprint)
+    reports = {e.iri: e for e in corpus.entities.values() if e.type == "Report"}
+    by_report: dict[str, list] = {}
     for occ in corpus.occurrences:
-        report, subject, entity = IRI(occ.report), IRI(occ.subject), IRI(occ.entity)
-        g.add((report, GOV.mentions, entity))
-        if occ.label == REGULATION:
-            g.add((subject, GOV.cites, entity))
-            g.add((report, GOV.cites, entity))
-        elif occ.label == PROGRAM:
-            g.add((subject, GOV.runsProgram, entity))
-        for ev in occ.evidence:
-            _add_evidence(g, corpus.base, occ, ev, report, subject, entity, activity)
+        by_report.setdefault(occ.report, []).append(occ)
+    for iri in sorted(reports):
+        g.lines += report_graph(reports[iri], by_report.get(iri, []), corpus.base, activity).lines
     return g
 
 
-def _add_entity(g: Graph, e) -> None:
-    node = IRI(e.iri)
-    label = text_literal(e.label, lang="zh")
+def shared_graph(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict | None = None) -> Graph:
+    """What no single report owns: the build activity, every entity but reports, and the governments' direct
+    ``cites`` and ``runsProgram`` edges (``edges``: (government, entity) -> relation; else from occurrences)."""
+    g = Graph()
+    activity = nt_iri(activity_iri(corpus.base, config_fingerprint))
+    g.add(activity, T(RDF, "type"), T(GOV, "BuildActivity"))
+    g.add(activity, T(RDFS, "label"), nt_literal(f"govkg {__version__} build"))
+    g.add(activity, T(GOV, "softwareVersion"), nt_literal(f"govkg {__version__}"))
+    for entity in sorted(corpus.entities.values(), key=lambda e: e.iri):
+        if entity.type != "Report":
+            _add_entity(g, entity)
+    if edges is None:
+        edges = {(o.subject, o.entity): o.label for o in corpus.occurrences}
+    for (subject, entity), relation in sorted(edges.items()):
+        if relation == REGULATION:
+            g.add(nt_iri(subject), T(GOV, "cites"), nt_iri(entity))
+        elif relation == PROGRAM:
+            g.add(nt_iri(subject), T(GOV, "runsProgram"), nt_iri(entity))
+    return g
+
+
+def report_graph(report: Entity, occurrences: list, base: str, activity: str) -> Graph:
+    """What one report owns: its description, what it mentions and cites, and the evidence for each."""
+    g = Graph()
+    _add_entity(g, report)
+    node = nt_iri(report.iri)
+    activity_term = nt_iri(activity)
+    for occ in occurrences:
+        entity = nt_iri(occ.entity)
+        g.add(node, T(GOV, "mentions"), entity)
+        if occ.label == REGULATION:
+            g.add(node, T(GOV, "cites"), entity)
+        for ev in occ.evidence:
+            _add_evidence(g, base, occ, ev, node, entity, activity_term)
+    return g
+
+
+def _add_entity(g: Graph, e: Entity) -> None:
+    node = nt_iri(e.iri)
+    label = nt_literal(e.label, lang="zh")
+    a = T(RDF, "type")
     if e.type == "Report":
-        g.add((node, RDF.type, GOV.Report))
-        g.add((node, RDFS.label, label))
-        g.add((node, GOV.reportingGovernment, IRI(e.attrs["government"])))
+        g.add(node, a, T(GOV, "Report"))
+        g.add(node, T(RDFS, "label"), label)
+        g.add(node, T(GOV, "reportingGovernment"), nt_iri(e.attrs["government"]))
         if e.attrs.get("year"):
-            g.add((node, GOV.year, text_literal(str(e.attrs["year"]), datatype=XSD.gYear)))
+            g.add(node, T(GOV, "year"), nt_literal(str(e.attrs["year"]), datatype=XSD.iri + "gYear"))
         if e.attrs.get("published"):
-            g.add((node, DCTERMS.issued, text_literal(e.attrs["published"], datatype=XSD.date)))
-        g.add((node, GOV.sourceFile, text_literal(e.attrs["source"])))
-        g.add((node, GOV.sha256, text_literal(e.attrs["sha256"])))
+            g.add(node, T(DCTERMS, "issued"), nt_literal(e.attrs["published"], datatype=XSD.iri + "date"))
+        g.add(node, T(GOV, "sourceFile"), nt_literal(e.attrs["source"]))
+        g.add(node, T(GOV, "sha256"), nt_literal(e.attrs["sha256"]))
     elif e.type == "Government":
-        for cls in (GOV.Government, GOV.Agency):
-            g.add((node, RDF.type, cls))
-        g.add((node, RDFS.label, label))
-        g.add((node, GOV.level, text_literal(e.attrs.get("level") or "unknown")))
+        g.add(node, a, T(GOV, "Government"))
+        g.add(node, a, T(GOV, "Agency"))
+        g.add(node, T(RDFS, "label"), label)
+        g.add(node, T(GOV, "level"), nt_literal(e.attrs.get("level") or "unknown"))
         for alt in sorted(e.alt_labels):
-            g.add((node, GOV.shortName, text_literal(alt, lang="zh")))
+            g.add(node, T(GOV, "shortName"), nt_literal(alt, lang="zh"))
         if e.attrs.get("area"):
-            g.add((node, GOV.serves, IRI(e.attrs["area"])))
+            g.add(node, T(GOV, "serves"), nt_iri(e.attrs["area"]))
     elif e.type == "Area":
-        g.add((node, RDF.type, GOV.AdministrativeArea))
-        g.add((node, RDF.type, SCHEMA.AdministrativeArea))
-        g.add((node, RDFS.label, label))
-        g.add((node, DCTERMS.identifier, text_literal(e.attrs["code"])))
+        g.add(node, a, T(GOV, "AdministrativeArea"))
+        g.add(node, a, T(SCHEMA, "AdministrativeArea"))
+        g.add(node, T(RDFS, "label"), label)
+        g.add(node, T(DCTERMS, "identifier"), nt_literal(e.attrs["code"]))
         if e.attrs.get("parent"):
-            g.add((node, SCHEMA.containedInPlace, IRI(e.attrs["parent"])))
+            g.add(node, T(SCHEMA, "containedInPlace"), nt_iri(e.attrs["parent"]))
     elif e.type == "Regulation":
-        g.add((node, RDF.type, GOV.Regulation))
-        g.add((node, RDFS.label, label))
-        g.add((node, ELI.type_document, KIND[e.attrs["kind"]]))
-        g.add((node, GOV.normalizedTitle, text_literal(e.attrs["normalized"])))
-        if e.attrs.get("issuer"):
-            g.add((node, GOV.issuerText, text_literal(e.attrs["issuer"], lang="zh")))
-        for agency in e.attrs.get("passed_by") or []:
-            g.add((node, ELI.passed_by, IRI(agency)))
-        if e.attrs.get("jurisdiction_area"):
-            g.add((node, ELI.jurisdiction, IRI(e.attrs["jurisdiction_area"])))
-        if e.attrs.get("registry_id"):
-            g.add((node, GOV.lawRegistryId, text_literal(e.attrs["registry_id"])))
-        if e.attrs.get("date") and len(e.attrs["date"]) == 10:
-            g.add((node, ELI.date_document, text_literal(e.attrs["date"], datatype=XSD.date)))
-        for alt in sorted(e.alt_labels):
-            g.add((node, SKOS.altLabel, text_literal(alt, lang="zh")))
+        _add_regulation(g, e, node, label)
     elif e.type == "Agency":
-        g.add((node, RDF.type, GOV.Agency))
-        g.add((node, RDFS.label, label))
-        g.add((node, ORG.classification, ATYPE[e.attrs.get("agency_type") or "other"]))
+        g.add(node, a, T(GOV, "Agency"))
+        g.add(node, T(RDFS, "label"), label)
+        g.add(node, T(ORG, "classification"), nt_iri(ATYPE.iri + (e.attrs.get("agency_type") or "other")))
         if e.attrs.get("parent"):
-            g.add((node, ORG.subOrganizationOf, IRI(e.attrs["parent"])))
-        for alt in sorted(e.alt_labels):
-            g.add((node, SKOS.altLabel, text_literal(alt, lang="zh")))
+            g.add(node, T(ORG, "subOrganizationOf"), nt_iri(e.attrs["parent"]))
+        _add_alt_labels(g, node, e)
     elif e.type == "Program":
-        g.add((node, RDF.type, GOV.Program))
-        g.add((node, RDFS.label, label))
-        g.add((node, SKOS.prefLabel, label))
-        g.add((node, SKOS.inScheme, GOV.programScheme))
-        for alt in sorted(e.alt_labels):
-            g.add((node, SKOS.altLabel, text_literal(alt, lang="zh")))
+        g.add(node, a, T(GOV, "Program"))
+        g.add(node, T(RDFS, "label"), label)
+        g.add(node, T(SKOS, "prefLabel"), label)
+        g.add(node, T(SKOS, "inScheme"), T(GOV, "programScheme"))
+        _add_alt_labels(g, node, e)
 
 
-def _add_evidence(g: Graph, base: str, occ, ev, report, subject, entity, activity) -> None:
-    node = IRI(f"{base}evidence/{digest(f'{occ.report}|{occ.entity}|{ev.start}|{ev.end}')}")
-    g.add((node, RDF.type, GOV.Evidence))
-    g.add((node, GOV.inReport, report))
-    g.add((node, GOV.evidenceSubject, subject))
-    g.add((node, GOV.evidenceFor, entity))
-    g.add((node, GOV.sentence, text_literal(ev.sentence, lang="zh")))
-    g.add((node, PROV.wasGeneratedBy, activity))
-    target = _skolem(node, "target")
-    position = _skolem(node, "position")
-    quote = _skolem(node, "quote")
-    g.add((node, OA.hasTarget, target))
-    g.add((target, OA.hasSource, report))
-    g.add((target, OA.hasSelector, position))
-    g.add((target, OA.hasSelector, quote))
-    g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, text_literal(ev.start, datatype=XSD.integer)))
-    g.add((position, OA.end, text_literal(ev.end, datatype=XSD.integer)))
-    g.add((quote, RDF.type, OA.TextQuoteSelector))
-    g.add((quote, OA.exact, text_literal(ev.exact, lang="zh")))
+def _add_regulation(g: Graph, e: Entity, node: str, label: str) -> None:
+    g.add(node, T(RDF, "type"), T(GOV, "Regulation"))
+    g.add(node, T(RDFS, "label"), label)
+    g.add(node, T(ELI, "type_document"), nt_iri(KIND.iri + e.attrs["kind"]))
+    g.add(node, T(GOV, "normalizedTitle"), nt_literal(e.attrs["normalized"]))
+    if e.attrs.get("issuer"):
+        g.add(node, T(GOV, "issuerText"), nt_literal(e.attrs["issuer"], lang="zh"))
+    for agency in e.attrs.get("passed_by") or []:
+        g.add(node, T(ELI, "passed_by"), nt_iri(agency))
+    if e.attrs.get("jurisdiction_area"):
+        g.add(node, T(ELI, "jurisdiction"), nt_iri(e.attrs["jurisdiction_area"]))
+    if e.attrs.get("registry_id"):
+        g.add(node, T(GOV, "lawRegistryId"), nt_literal(e.attrs["registry_id"]))
+    if e.attrs.get("date") and len(e.attrs["date"]) == 10:
+        g.add(node, T(ELI, "date_document"), nt_literal(e.attrs["date"], datatype=XSD.iri + "date"))
+    _add_alt_labels(g, node, e)
 
 
-def _skolem(node: ox.NamedNode, part: str) -> ox.NamedNode:
-    # Named (not blank) nodes keep output byte-identical from build to build; "-part" rather than "#part"
-    # keeps every evidence IRI in the one evidence/ namespace.
-    return IRI(f"{node.value}-{part}")
+def _add_alt_labels(g: Graph, node: str, e: Entity) -> None:
+    for alt in sorted(e.alt_labels):
+        g.add(node, T(SKOS, "altLabel"), nt_literal(alt, lang="zh"))
+
+
+def _add_evidence(g: Graph, base: str, occ: Occurrence, ev, report: str, entity: str, activity: str) -> None:
+    iri = f"{base}evidence/{digest(f'{occ.report}|{occ.entity}|{ev.start}|{ev.end}')}"
+    node, target, position, quote = (nt_iri(iri), nt_iri(f"{iri}-target"), nt_iri(f"{iri}-position"),
+                                     nt_iri(f"{iri}-quote"))  # named, not blank: output stays byte-identical
+    a = T(RDF, "type")
+    g.add(node, a, T(GOV, "Evidence"))
+    g.add(node, T(GOV, "inReport"), report)
+    g.add(node, T(GOV, "evidenceSubject"), nt_iri(occ.subject))
+    g.add(node, T(GOV, "evidenceFor"), entity)
+    g.add(node, T(GOV, "sentence"), nt_literal(ev.sentence, lang="zh"))
+    g.add(node, T(PROV, "wasGeneratedBy"), activity)
+    g.add(node, T(OA, "hasTarget"), target)
+    g.add(target, T(OA, "hasSource"), report)
+    g.add(target, T(OA, "hasSelector"), position)
+    g.add(target, T(OA, "hasSelector"), quote)
+    g.add(position, a, T(OA, "TextPositionSelector"))
+    g.add(position, T(OA, "start"), nt_literal(ev.start, datatype=XSD.iri + "integer"))
+    g.add(position, T(OA, "end"), nt_literal(ev.end, datatype=XSD.iri + "integer"))
+    g.add(quote, a, T(OA, "TextQuoteSelector"))
+    g.add(quote, T(OA, "exact"), nt_literal(ev.exact, lang="zh"))
 
 
 INSTANCE_KINDS = ("report", "government", "area", "regulation", "agency", "program", "evidence", "build")

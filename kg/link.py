@@ -59,9 +59,17 @@ class Occurrence:
 
 @dataclass
 class LinkedCorpus:
+    """Entities by IRI and the occurrences behind them: one report's, or a whole build's merged.
+
+    Merging is independent of the order reports arrive in: where reports disagree on a label or an attribute,
+    the report that sorts first (by file name, then content hash) wins, and alternative labels are pooled.
+    """
+
     base: str
     entities: dict[str, Entity] = field(default_factory=dict)
     occurrences: list[Occurrence] = field(default_factory=list)
+    ranks: dict[str, tuple] = field(default_factory=dict)  # IRI -> rank of the report its label came from
+    attr_ranks: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (IRI, attr) -> rank of its value
 
     def add(self, entity: Entity) -> Entity:
         existing = self.entities.get(entity.iri)
@@ -73,8 +81,70 @@ class LinkedCorpus:
             existing.attrs.setdefault(key, value)
         return existing
 
+    def merge(self, links: ReportLinks | ReportSummary) -> None:
+        """Add one report's entities (not its occurrences: those stay with the report's fragment)."""
+        rank = links.rank
+        for entity in links.entities:
+            existing = self.entities.get(entity.iri)
+            if existing is None:
+                self.entities[entity.iri] = Entity(entity.iri, entity.type, entity.label, dict(entity.attrs),
+                                                   set(entity.alt_labels))
+                self.ranks[entity.iri] = rank
+                self.attr_ranks.update(((entity.iri, k), rank) for k in entity.attrs)
+                continue
+            existing.alt_labels |= entity.alt_labels
+            if rank < self.ranks[entity.iri]:
+                existing.label, self.ranks[entity.iri] = entity.label, rank
+            for key, value in entity.attrs.items():
+                held = self.attr_ranks.get((entity.iri, key))
+                if held is None or rank < held:
+                    existing.attrs[key] = value
+                    self.attr_ranks[(entity.iri, key)] = rank
+
     def of_type(self, type_: str) -> list[Entity]:
         return sorted((e for e in self.entities.values() if e.type == type_), key=lambda e: e.iri)
+
+
+@dataclass
+class ReportLinks:
+    """One report linked on its own: the entities it names (with its view of their labels and attributes)
+    and its occurrences.  Nothing here depends on other reports, so it can be made in a worker and cached."""
+
+    report: str  # report IRI
+    government: str  # the reporting government's IRI
+    year: int | None
+    rank: tuple  # (file name, content hash): the order in which disagreements between reports are settled
+    entities: list[Entity]
+    occurrences: list[Occurrence]
+
+    def edges(self) -> list[list]:
+        """(subject, entity, label, distinct sentences) of each occurrence: what networks and counts need."""
+        return [[o.subject, o.entity, o.label, len({ev.sentence for ev in o.evidence})] for o in self.occurrences]
+
+
+@dataclass
+class ReportSummary:
+    """What the merge needs of a report whose triples are already written: its entities and edges."""
+
+    report: str
+    year: int | None
+    rank: tuple
+    entities: list[Entity]
+    edges: list[list]
+
+    @classmethod
+    def of(cls, links: ReportLinks) -> ReportSummary:
+        return cls(links.report, links.year, links.rank, links.entities, links.edges())
+
+    def to_json(self) -> dict:
+        return {"report": self.report, "year": self.year, "rank": list(self.rank), "edges": self.edges,
+                "entities": [[e.iri, e.type, e.label, e.attrs, sorted(e.alt_labels)] for e in self.entities]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReportSummary:
+        return cls(data["report"], data["year"], tuple(data["rank"]),
+                   [Entity(i, t, label, attrs, set(alts)) for i, t, label, attrs, alts in data["entities"]],
+                   data["edges"])
 
 
 class Linker:
@@ -155,10 +225,22 @@ class Linker:
         return iris
 
     def link(self, extractions: list[Extraction]) -> LinkedCorpus:
+        """A whole corpus in memory (for tests and small jobs; builds merge report by report)."""
         corpus = LinkedCorpus(self.base)
-        for ex in sorted(extractions, key=lambda e: (e.doc, e.sha256)):
-            self._link_one(ex, corpus)
+        for ex in extractions:
+            links = self.link_report(ex)
+            corpus.merge(links)
+            corpus.occurrences.extend(links.occurrences)
+        corpus.occurrences.sort(key=lambda o: (o.report, o.entity))
         return corpus
+
+    def link_report(self, ex: Extraction) -> ReportLinks:
+        """One report's entities and occurrences, with IRIs that do not depend on any other report."""
+        local = LinkedCorpus(self.base)
+        self._link_one(ex, local)
+        gov = next(e for e in local.entities.values() if e.type == "Government")
+        return ReportLinks(self.iri("report", ex.sha256[:16]), gov.iri, ex.year, (ex.doc, ex.sha256),
+                           list(local.entities.values()), local.occurrences)
 
     def _link_one(self, ex: Extraction, corpus: LinkedCorpus) -> None:
         report_iri = self.iri("report", ex.sha256[:16])

@@ -139,14 +139,14 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "graph.graphml"
     target.write_text("<graphml>old and complete</graphml>")
 
-    def half_then_fail(net, path, **kwargs):
-        with open(path, "w") as fh:
-            fh.write("<graphml><graph>")
+    def disk_full(value):  # the header is written by then: the temporary file is half-written
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.nx, "write_graphml", half_then_fail)
+    monkeypatch.setattr(export, "quoteattr", disk_full)
+    net = export.Network(True, {"n1": {"label": "甲", "type": "Agency", "kind": "", "level": "", "issuer": "",
+                                       "years": []}}, {})
     with pytest.raises(OSError, match="disk full"):
-        export.write_network_graphml(nx.DiGraph(), target)
+        export.write_network_graphml(net, target)
     assert target.read_text() == "<graphml>old and complete</graphml>"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.graphml"]
 
