@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import os
 import secrets
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -278,22 +279,36 @@ def plan_inputs(inputs: Iterable[str | Path], result: BuildResult, cache: Extrac
     return slots
 
 
+YEAR_ZERO = 1900  # years are kept as bits of an int: a national corpus has millions of edges
+
+
 class Merge:
-    """What reports share, merged as their summaries arrive: entities and the governments' edges."""
+    """What reports share, merged as their summaries arrive: entities and the governments' edges.
+
+    Memory grows with the distinct entities and edges, not with the reports: IRIs are interned, and an edge
+    is a small list [label, sentences, year bits].
+    """
 
     def __init__(self, base: str):
         self.corpus = LinkedCorpus(base)
-        self.edges: dict[tuple[str, str], dict] = {}
+        self.edges: dict[tuple[str, str], list] = {}
 
     def add(self, summary: ReportSummary) -> None:
+        for entity in summary.entities:
+            entity.iri = sys.intern(entity.iri)
         self.corpus.merge(summary)
+        year_bit = 1 << (summary.year - YEAR_ZERO) if summary.year and summary.year >= YEAR_ZERO else 0
         for subject, entity, label, sentences in summary.edges:
-            edge = self.edges.get((subject, entity))
+            key = (sys.intern(subject), sys.intern(entity))
+            edge = self.edges.get(key)
             if edge is None:
-                edge = self.edges[(subject, entity)] = {"label": label, "weight": 0, "years": set()}
-            edge["weight"] += sentences
-            if summary.year:
-                edge["years"].add(summary.year)
+                self.edges[key] = [label, sentences, year_bit]
+            else:
+                edge[1] += sentences
+                edge[2] |= year_bit
+
+    def direct_edges(self) -> dict[tuple[str, str], str]:
+        return {key: edge[0] for key, edge in self.edges.items()}
 
     def network(self) -> Network:
         """The full Gephi view, the same network :func:`kg.export.networks` draws from the store."""
@@ -305,9 +320,14 @@ class Merge:
                               "level": (e.attrs.get("level") or "unknown") if e.type == "Government" else "",
                               "issuer": CONTROL.sub("", e.attrs.get("issuer") or "") if e.type == "Regulation"
                               else ""}
-        edges = {key: {"relation": "cites" if edge["label"] == REGULATION else "mentions",
-                       "weight": edge["weight"], "years": edge["years"]} for key, edge in self.edges.items()}
+        edges = {key: {"relation": "cites" if label == REGULATION else "mentions", "weight": weight,
+                       "years": _years(bits)} for key, (label, weight, bits) in self.edges.items()}
         return network_view(nodes, edges, "full")
+
+
+@functools.cache
+def _years(bits: int) -> frozenset[int]:
+    return frozenset(YEAR_ZERO + i for i in range(bits.bit_length()) if bits >> i & 1)
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BASE,
@@ -343,7 +363,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         runner = (_run_dask(todo, scheduler) if scheduler else _run_local(todo, jobs)) if todo else iter(())
         for slot in slots:
             fragment_nt = _one_report(slot, runner, cache, base, previous, old_files, assembly, merge, spans, result,
-                                      keep_extractions)
+                                      keep_extractions, loader is not None)
             if fragment_nt is not None:
                 if loader:
                     loader.add(fragment_nt)
@@ -354,8 +374,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         result.timings["reports"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        shared_nt = shared_graph(merge.corpus, config_fingerprint(),
-                                 {k: e["label"] for k, e in merge.edges.items()}).text()
+        shared_nt = shared_graph(merge.corpus, config_fingerprint(), merge.direct_edges()).text()
         shared = assembly.add(fragment_from_ntriples("", shared_nt, names))
         assembly.close()
         generation = secrets.token_hex(8)
@@ -395,14 +414,16 @@ def _read(handle, span: tuple[int, int]) -> bytes:
 
 def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, base: str,
                 previous: PreviousBuild | None, old_files: dict, assembly: Assembly, merge: Merge,
-                spans: dict[str, Span], result: BuildResult, keep_extractions: bool) -> bytes | None:
-    """Merge and write one report; returns its N-Triples (None when the report was skipped)."""
+                spans: dict[str, Span], result: BuildResult, keep_extractions: bool,
+                store_is_new: bool) -> bytes | None:
+    """Merge and write one report; returns its N-Triples (None when the report was skipped; empty when a
+    reused report's triples are already in a store edited in place)."""
     extraction = None
     if slot.source == "reuse":
         found = cache.summary(slot.sha, base)
         if found is not None:
             summary, warnings = found
-            span, fragment_nt = assembly.splice(old_files, previous.spans[slot.sha])
+            span, fragment_nt = assembly.splice(old_files, previous.spans[slot.sha], ntriples=store_is_new)
             if keep_extractions:
                 extraction = cache.get(slot.sha, slot.path.name, str(slot.path))
             result.reused += 1

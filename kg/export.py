@@ -19,7 +19,6 @@ import pyoxigraph
 import pyoxigraph as ox
 
 from .graph import Graph
-from .nlp.extract import Extraction
 
 
 @contextmanager
@@ -40,45 +39,6 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def write_text(path: Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-
-
-def _dump(store: pyoxigraph.Store, path: Path, fmt: pyoxigraph.RdfFormat, names: dict[str, str] | None) -> None:
-    # The store's own index order: independent of load order, so the output is the same from build to build,
-    # and grouped by subject, so Turtle comes out compact.  Written in Rust, without a Python object per triple.
-    with atomic_path(path) as tmp:
-        options = {"prefixes": names} if names else {}
-        store.dump(str(tmp), format=fmt, from_graph=pyoxigraph.DefaultGraph(), **options)
-
-
-def write_ntriples(store: pyoxigraph.Store, path: Path) -> None:
-    """Canonical N-Triples from the store, one triple a line."""
-    _dump(store, path, pyoxigraph.RdfFormat.N_TRIPLES, None)
-
-
-def write_turtle(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> None:
-    """Turtle from the store, written by pyoxigraph (rdflib's writer is quadratic in the number of prefixes)."""
-    _dump(store, path, pyoxigraph.RdfFormat.TURTLE, names)
-
-
-def write_jsonld(store: pyoxigraph.Store, path: Path, names: dict[str, str]) -> None:
-    """JSON-LD from the store, with the prefixes as context."""
-    _dump(store, path, pyoxigraph.RdfFormat.JSON_LD, names)
-
-
-def write_store(graph: Graph, path: Path) -> int:
-    """An embedded pyoxigraph store of a whole graph, swapped into place only once it is complete."""
-    loader = StoreLoader(path)
-    try:
-        loader.add(graph.text().encode("utf-8"))
-        return loader.commit()
-    finally:
-        loader.discard()
-
-
-def write_jsonl(extractions: list[Extraction], path: Path) -> None:
-    lines = [json.dumps(ex.record(), ensure_ascii=False, sort_keys=False) for ex in
-             sorted(extractions, key=lambda e: e.doc)]
-    write_text(path, "\n".join(lines) + ("\n" if lines else ""))
 
 
 # --- Per-report assembly ----------------------------------------------------------------------------------------
@@ -128,7 +88,10 @@ class Span:
 
 
 class Assembly:
-    """The per-report files being written beside the old ones; they replace them only in :meth:`commit`."""
+    """The per-report files being written beside the old ones; they replace them only in :meth:`commit`.
+
+    Use: ``add`` or ``splice`` each report's fragment, ``add`` the shared part, ``close``, then ``commit``
+    (or ``discard``)."""
 
     def __init__(self, out: Path, names: dict[str, str]):
         out.mkdir(parents=True, exist_ok=True)
@@ -151,17 +114,41 @@ class Assembly:
             ranges[name] = self._write(name, data)
         return Span(ranges)
 
-    def splice(self, old: dict[str, BinaryIO], span: Span) -> tuple[Span, bytes]:
-        """Copy a fragment from the previous files (a read and a write per file, no parsing); returns where it
-        went and its N-Triples."""
-        ranges, ntriples = {}, b""
+    def splice(self, old: dict[str, BinaryIO], span: Span, ntriples: bool = True) -> tuple[Span, bytes]:
+        """Copy a fragment from the previous files, without parsing; returns where it went and, if asked for,
+        its N-Triples.  What need not pass through Python is copied by the kernel."""
+        ranges, data = {}, b""
         for name in FRAGMENT_FILES:
             offset, length = span.ranges[name]
-            old[name].seek(offset)
-            data = old[name].read(length)
-            ranges[name] = self._write(name, data)
-            ntriples = data if name == "ntriples" else ntriples
-        return Span(ranges), ntriples
+            if name == "ntriples" and ntriples:
+                old[name].seek(offset)
+                data = old[name].read(length)
+                ranges[name] = self._write(name, data)
+            else:
+                ranges[name] = self._copy(name, old[name], offset, length)
+        return Span(ranges), data
+
+    def _copy(self, name: str, source: BinaryIO, offset: int, length: int) -> tuple[int, int]:
+        handle = self.files[name]
+        if name == "jsonld" and length:
+            if self.jsonld_items:
+                handle.write(b",\n")
+            self.jsonld_items += 1
+        handle.flush()
+        start = handle.tell()
+        copied = 0
+        try:
+            while copied < length:
+                done = os.copy_file_range(source.fileno(), handle.fileno(), length - copied, offset + copied)
+                if done == 0:
+                    break
+                copied += done
+        except OSError:  # a file system without it: copy through Python
+            pass
+        if copied < length:
+            source.seek(offset + copied)
+            handle.write(source.read(length - copied))
+        return start, length
 
     def _write(self, name: str, data: bytes) -> tuple[int, int]:
         handle = self.files[name]
@@ -284,6 +271,28 @@ def update_store(path: Path, removed: bytes, added: bytes, generation: str) -> i
 
 
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def write_graph(graph: Graph, out: Path, names: dict[str, str]) -> None:
+    """A whole graph (tests, small jobs) as out/graph.{nt,ttl,jsonld} and out/store, as a build writes them."""
+    assembly = Assembly(out, names)
+    try:
+        assembly.add(fragment_from_ntriples("", graph.text(), names))
+        assembly.close()
+        assembly.commit()
+    finally:
+        assembly.discard()
+    write_store(graph, out / "store")
+
+
+def write_store(graph: Graph, path: Path) -> int:
+    """An embedded pyoxigraph store of a whole graph, swapped into place only once it is complete."""
+    loader = StoreLoader(path)
+    try:
+        loader.add(graph.text().encode("utf-8"))
+        return loader.commit()
+    finally:
+        loader.discard()
 
 
 def xml_safe(value: str) -> str:
@@ -424,10 +433,18 @@ NODE_KEYS = (("label", "string"), ("type", "string"), ("kind", "string"), ("leve
 EDGE_KEYS = (("relation", "string"), ("weight", "int"), ("years", "string"))
 
 
+class _Quoted(dict):
+    """XML attribute spellings, made once per distinct value (node ids recur in every edge)."""
+
+    def __missing__(self, value: str) -> str:
+        quoted = self[value] = quoteattr(value)
+        return quoted
+
+
 def write_network_graphml(net: Network, path: Path) -> None:
     """GraphML as Gephi's importer reads it: keys named by attribute, one type each, no missing or list values,
     unique edge ids.  Written as a stream: a national network has millions of elements."""
-    degree = net.degrees()
+    degree, quoted = net.degrees(), _Quoted()
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", buffering=1 << 20) as fh:
         fh.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.'
@@ -439,11 +456,11 @@ def write_network_graphml(net: Network, path: Path) -> None:
         fh.write(f'  <graph edgedefault="{"directed" if net.directed else "undirected"}">\n')
         for node, data in net.nodes.items():
             values = {**data, "years": " ".join(map(str, data["years"])), "degree": degree[node]}
-            fh.write(f"    <node id={quoteattr(node)}>\n")
+            fh.write(f"    <node id={quoted[node]}>\n")
             fh.writelines(f'      <data key="{k}">{escape(str(values[k]))}</data>\n' for k, _ in NODE_KEYS)
             fh.write("    </node>\n")
         for index, ((source, target), data) in enumerate(net.edges.items()):
-            fh.write(f'    <edge id="e{index}" source={quoteattr(source)} target={quoteattr(target)}>\n'
+            fh.write(f'    <edge id="e{index}" source={quoted[source]} target={quoted[target]}>\n'
                      f'      <data key="relation">{escape(data["relation"])}</data>\n'
                      f'      <data key="weight">{int(data["weight"])}</data>\n'
                      f'      <data key="edge_years">{" ".join(map(str, data["years"]))}</data>\n    </edge>\n')
@@ -453,7 +470,7 @@ def write_network_graphml(net: Network, path: Path) -> None:
 def write_gexf(net: Network, path: Path) -> None:
     """GEXF 1.3 for Gephi: label, type, viz color by type, viz size by degree, weights, and yearly spells so
     the timeline plays the spread of each regulation.  Written as a stream."""
-    degree = net.degrees()
+    degree, quoted = net.degrees(), _Quoted()
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", buffering=1 << 20) as fh:
         fh.write('<?xml version="1.0" encoding="utf-8"?>\n'
                  '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n'
@@ -469,8 +486,8 @@ def write_gexf(net: Network, path: Path) -> None:
                  '    <nodes>\n')
         for node, data in net.nodes.items():
             r, g, b = _color(data["type"])
-            fh.write(f"      <node id={quoteattr(node)} label={quoteattr(data['label'])}>\n        <attvalues>\n")
-            fh.writelines(f'          <attvalue for="{k}" value={quoteattr(str(data[k]))} />\n'
+            fh.write(f"      <node id={quoted[node]} label={quoteattr(data['label'])}>\n        <attvalues>\n")
+            fh.writelines(f'          <attvalue for="{k}" value={quoted[str(data[k])]} />\n'
                           for k in ("type", "kind", "level", "issuer"))
             fh.write("        </attvalues>\n")
             fh.write(_spells(data["years"], "        "))
@@ -478,9 +495,9 @@ def write_gexf(net: Network, path: Path) -> None:
                      f'        <viz:size value="{4 + 2 * degree[node] ** 0.5:.2f}" />\n      </node>\n')
         fh.write("    </nodes>\n    <edges>\n")
         for index, ((source, target), data) in enumerate(net.edges.items()):
-            fh.write(f'      <edge id="e{index}" source={quoteattr(source)} target={quoteattr(target)} '
+            fh.write(f'      <edge id="e{index}" source={quoted[source]} target={quoted[target]} '
                      f'weight="{data["weight"]}">\n        <attvalues>\n'
-                     f'          <attvalue for="relation" value={quoteattr(data["relation"])} />\n'
+                     f'          <attvalue for="relation" value={quoted[data["relation"]]} />\n'
                      f'        </attvalues>\n')
             fh.write(_spells(data["years"], "        "))
             fh.write("      </edge>\n")

@@ -158,6 +158,7 @@ def report_graph(report: Entity, occurrences: list, base: str, activity: str) ->
             g.add(node, T(GOV, "cites"), entity)
         for ev in occ.evidence:
             _add_evidence(g, base, occ, ev, node, entity, activity_term)
+    g.lines = list(dict.fromkeys(g.lines))  # one evidence node for a span found twice
     return g
 
 

@@ -69,7 +69,7 @@ class LinkedCorpus:
     entities: dict[str, Entity] = field(default_factory=dict)
     occurrences: list[Occurrence] = field(default_factory=list)
     ranks: dict[str, tuple] = field(default_factory=dict)  # IRI -> rank of the report its label came from
-    attr_ranks: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (IRI, attr) -> rank of its value
+    attr_ranks: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (IRI, attr) -> rank, where not the label's
 
     def add(self, entity: Entity) -> Entity:
         existing = self.entities.get(entity.iri)
@@ -89,16 +89,22 @@ class LinkedCorpus:
             if existing is None:
                 self.entities[entity.iri] = Entity(entity.iri, entity.type, entity.label, dict(entity.attrs),
                                                    set(entity.alt_labels))
-                self.ranks[entity.iri] = rank
-                self.attr_ranks.update(((entity.iri, k), rank) for k in entity.attrs)
+                self.ranks[entity.iri] = rank  # the rank of the label, and of attributes without their own
                 continue
             existing.alt_labels |= entity.alt_labels
-            if rank < self.ranks[entity.iri]:
+            held = self.ranks[entity.iri]
+            if rank < held:
+                # attributes without a rank of their own came with the label: they keep the old rank
+                for key in existing.attrs:
+                    self.attr_ranks.setdefault((entity.iri, key), held)
                 existing.label, self.ranks[entity.iri] = entity.label, rank
             for key, value in entity.attrs.items():
-                held = self.attr_ranks.get((entity.iri, key))
-                if held is None or rank < held:
-                    existing.attrs[key] = value
+                if key in existing.attrs and self.attr_ranks.get((entity.iri, key), self.ranks[entity.iri]) <= rank:
+                    continue
+                existing.attrs[key] = value
+                if rank == self.ranks[entity.iri]:
+                    self.attr_ranks.pop((entity.iri, key), None)
+                else:
                     self.attr_ranks[(entity.iri, key)] = rank
 
     def of_type(self, type_: str) -> list[Entity]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,9 +88,21 @@ def run_rdflib(graph_path: Path, sparql: str) -> Table:
     return Table(columns, rows)
 
 
+ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+
+
 def run(target: str | Path, sparql: str, engine: str = "oxigraph") -> Table:
+    """Run SPARQL over a build (its store) or a Turtle file.  Rows of a query without ORDER BY come sorted, so
+    every answer is deterministic: sorting here is far cheaper than the engine sorting long literals."""
     path = graph_file(target)
-    return run_rdflib(path, sparql) if engine == "rdflib" else run_oxigraph(path, sparql)
+    table = run_rdflib(path, sparql) if engine == "rdflib" else run_oxigraph(path, sparql)
+    if not ORDERED.search(_without_comments(sparql)):
+        table.rows.sort()
+    return table
+
+
+def _without_comments(sparql: str) -> str:
+    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
 
 
 def render(table: Table, fmt: str) -> str:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import networkx as nx
-import pyoxigraph
 from rdflib import Graph
 
-from kg.export import write_jsonl, write_ntriples, write_store, write_turtle, write_views
+from kg.export import write_graph, write_views
 from kg.graph import build_graph, prefixes
 from kg.link import DEFAULT_BASE, Linker
 from kg.nlp.extract import Evidence, Extraction
@@ -68,23 +67,20 @@ def test_graph_uses_the_ontology_and_keeps_evidence():
 
 
 def write_all(graph, out):
-    write_store(graph, out / "store")
-    store = pyoxigraph.Store.read_only(str(out / "store"))
-    write_ntriples(store, out / "graph.nt")
-    write_turtle(store, out / "graph.ttl", prefixes(DEFAULT_BASE))
+    write_graph(graph, out, prefixes(DEFAULT_BASE))
     write_views(out / "store", out, ("full", "citations", "cocitation"))
-    write_jsonl(corpus(), out / "extractions.jsonl")
 
 
 def test_exports_parse_again_and_are_deterministic(tmp_path):
     graph = build_graph(Linker().link(corpus()))
     for run in ("one", "two"):
         write_all(graph, tmp_path / run)
-    for name in ("graph.ttl", "graph.nt", "graph.graphml", "graph.gexf", "extractions.jsonl",
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "graph.gexf",
                  "views/citations.gexf", "views/cocitation.graphml"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert len(Graph().parse(tmp_path / "one" / "graph.ttl")) == len(graph)
     assert len(Graph().parse(tmp_path / "one" / "graph.nt", format="nt")) == len(graph)
+    assert len(Graph().parse(tmp_path / "one" / "graph.jsonld", format="json-ld")) == len(graph)
 
 
 def test_graphml_is_what_gephi_reads(tmp_path):
@@ -111,3 +107,25 @@ def test_cocitation_weights_count_shared_regulations(tmp_path):
     assert net.number_of_nodes() == 2 and net.number_of_edges() == 1
     (_, _, data), = net.edges(data=True)
     assert data["weight"] == 1  # the 纲要 only: the two 意见 are different documents
+
+
+def test_merging_reports_does_not_depend_on_their_order():
+    import itertools
+
+    from kg.link import Entity, LinkedCorpus, ReportSummary
+
+    def summary(doc, label, attrs, alts):
+        return ReportSummary(f"r/{doc}", 2020, (doc, "0"), [Entity("e/1", "Regulation", label, attrs, alts)], [])
+
+    reports = [summary("b.txt", "乙", {"kind": "rule"}, {"乙一"}),
+               summary("c.txt", "丙", {"kind": "plan", "issuer": "丙局"}, {"丙一"}),
+               summary("a.txt", "甲", {"jurisdiction": "甲市"}, set()),
+               summary("d.txt", "丁", {"issuer": "丁局", "kind": "law"}, set())]
+    merged = set()
+    for order in itertools.permutations(reports):
+        corpus = LinkedCorpus("x/")
+        for report in order:
+            corpus.merge(report)
+        entity = corpus.entities["e/1"]
+        merged.add((entity.label, tuple(sorted(entity.attrs.items())), tuple(sorted(entity.alt_labels))))
+    assert merged == {("甲", (("issuer", "丙局"), ("jurisdiction", "甲市"), ("kind", "rule")), ("丙一", "乙一"))}

@@ -57,3 +57,57 @@ def test_the_cache_rebuilds_only_what_changed(tmp_path, monkeypatch, nlp):
     assert_same(tmp_path / "second", tmp_path / "fresh")
     cited = {r["title"] for r in second.extractions[1].regulations}
     assert "中华人民共和国行政许可法" in cited
+
+
+def store_triples(path):
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(str(path))
+    return set(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+
+
+@pytest.fixture
+def corpus_and_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVKG_EXTRACTION_CACHE", str(tmp_path / "cache"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, corpus / seed.name)
+    return corpus
+
+
+def test_a_rebuild_in_place_copies_unchanged_reports_and_edits_the_store(corpus_and_cache, tmp_path, monkeypatch,
+                                                                         nlp):
+    import kg.build
+
+    monkeypatch.setattr(kg.build, "INCREMENTAL_SHARE", 1.0)  # five reports: let one change count as few
+    out = tmp_path / "out"
+    build([corpus_and_cache], out, use_cache=True)
+    changed = corpus_and_cache / "003_c9bd385b88e6491a.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n严格执行《中华人民共和国行政强制法》。",
+                       encoding="utf-8")
+    (corpus_and_cache / "000_5bffe77e46665402.txt").unlink()
+    again = build([corpus_and_cache], out, use_cache=True)
+    assert (again.reused, again.store_update, again.reports_built) == (3, "in place", 4)
+    fresh = build([corpus_and_cache], tmp_path / "fresh")
+    assert fresh.store_update == "new"
+    assert_same(out, tmp_path / "fresh")
+    assert store_triples(out / "store") == store_triples(tmp_path / "fresh" / "store")
+
+
+def test_an_edited_output_is_not_trusted_for_a_rebuild(corpus_and_cache, tmp_path, nlp):
+    out = tmp_path / "out"
+    build([corpus_and_cache], out, use_cache=True)
+    with open(out / "graph.nt", "a", encoding="utf-8") as fh:
+        fh.write("<urn:x> <urn:y> <urn:z> .\n")
+    again = build([corpus_and_cache], out, use_cache=True)
+    assert (again.reused, again.cached, again.store_update) == (0, 5, "new")
+    assert "<urn:x>" not in (out / "graph.nt").read_text(encoding="utf-8")
+
+
+def test_the_build_draws_the_same_network_as_the_store(local_build, tmp_path):
+    from kg.export import write_views
+
+    write_views(local_build / "store", tmp_path, ("full",))
+    for name in ("graph.gexf", "graph.graphml"):
+        assert (tmp_path / name).read_bytes() == (local_build / name).read_bytes(), name
