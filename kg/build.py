@@ -375,11 +375,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
 
         started = time.perf_counter()
         shared_nt = shared_graph(merge.corpus, config_fingerprint(), merge.direct_edges()).text()
+        if loader:  # the store loads the last batches while the files and the network are written
+            loader.add(shared_nt.encode("utf-8"))
+            loader.finish()
         shared = assembly.add(fragment_from_ntriples("", shared_nt, names))
         assembly.close()
+        write_network(merge.network(), out / "graph")
         generation = secrets.token_hex(8)
         if loader:
-            loader.add(shared_nt.encode("utf-8"))
             triples = loader.commit(generation)
             result.store_update = "new"
         else:
@@ -401,7 +404,6 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         if loader:
             loader.discard()
     _save_state(out, base, spans, shared, generation)
-    write_network(merge.network(), out / "graph")
     result.timings["merge"] = time.perf_counter() - started
     _write_report(out, result, merge.corpus, triples)
     return result

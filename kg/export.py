@@ -4,9 +4,11 @@ from __future__ import annotations
 import gc
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -203,7 +205,11 @@ def _generation_quad(generation: str) -> bytes:
 
 
 class StoreLoader:
-    """A new store filled while the build runs, in batches (the bulk loader writes whole sorted files)."""
+    """A new store filled while the build runs, in batches (the bulk loader writes whole sorted files).
+
+    Batches are loaded on a thread of their own: pyoxigraph's loader releases the GIL, so the store fills
+    while the build goes on with the next reports.  At most two batches wait, which bounds the memory.
+    """
 
     BATCH = 16 << 20  # bytes of N-Triples per bulk load
 
@@ -214,21 +220,44 @@ class StoreLoader:
         self.store = ox.Store(str(self.building))
         self.pending: list[bytes] = []
         self.pending_size = 0
+        self.batches: queue.Queue = queue.Queue(maxsize=2)
+        self.failure: BaseException | None = None
+        self.finished = False
+        self.thread = threading.Thread(target=self._load_batches, name="govkg-store-loader", daemon=True)
+        self.thread.start()
+
+    def _load_batches(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.failure is None:
+                try:
+                    self.store.bulk_load(batch, format=ox.RdfFormat.N_TRIPLES)
+                except BaseException as err:  # reported by finish(), in the build's thread
+                    self.failure = err
 
     def add(self, ntriples: bytes) -> None:
         self.pending.append(ntriples)
         self.pending_size += len(ntriples)
         if self.pending_size >= self.BATCH:
-            self._load()
+            self._send()
 
-    def _load(self) -> None:
+    def _send(self) -> None:
         if self.pending:
-            self.store.bulk_load(b"".join(self.pending), format=ox.RdfFormat.N_TRIPLES)
+            self.batches.put(b"".join(self.pending))
             self.pending, self.pending_size = [], 0
+
+    def finish(self) -> None:
+        """Send what is left; the loading may go on while the caller does other work until :meth:`commit`."""
+        self._send()
+        self.batches.put(None)
+        self.finished = True
 
     def commit(self, generation: str | None = None) -> int:
         """Swap the new store in; returns its number of triples.  A build records its ``generation``."""
-        self._load()
+        if not self.finished:
+            self.finish()
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
         if generation:
             self.store.bulk_load(_generation_quad(generation), format=ox.RdfFormat.N_QUADS)
         self.store.flush()
@@ -239,6 +268,11 @@ class StoreLoader:
         return triples
 
     def discard(self) -> None:
+        if self.thread.is_alive():
+            self.failure = self.failure or RuntimeError("discarded")
+            if not self.finished:
+                self.batches.put(None)
+            self.thread.join()
         if self.building.exists():
             self.store = None
             gc.collect()
