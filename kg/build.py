@@ -9,7 +9,9 @@ the store in place.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -21,11 +23,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from . import __version__
 from .export import (
     FRAGMENT_FILES,
     Assembly,
+    Edge,
     Fragment,
     Network,
     Span,
@@ -38,7 +42,7 @@ from .export import (
     write_network,
     write_text,
 )
-from .graph import CONTROL, activity_iri, prefixes, report_graph, shared_graph
+from .graph import CONTROL, activity_iri, prefixes, report_graph, shared_chunks
 from .ingest import IngestError, iter_inputs, report_from_bytes
 from .ingest.reader import read_bytes
 from .link import DEFAULT_BASE, LinkedCorpus, Linker, ReportSummary
@@ -185,13 +189,46 @@ def _warm_worker() -> None:
     shared_pipeline()
 
 
-def _run_local(items: Iterable, jobs: int) -> Iterator[tuple[str, ReportResult | str]]:
+@dataclass
+class Spooled:
+    """A fragment a worker process wrote to its spool file (name -> (offset, length) there): a report's
+    fragments are about a megabyte, too much to pickle through a pipe while the driver holds the GIL."""
+
+    path: str
+    ranges: dict[str, tuple[int, int]]
+
+
+SPOOL = ".govkg-spool-{pid}.tmp"
+
+
+def _process_to_spool(task: tuple[tuple, str, bool]) -> tuple[str, ReportResult | str]:
+    """The per-report stage in a worker process: the result's fragment goes to this process's spool file
+    under ``out/``, its extraction to the cache; the driver gets the summary and where the fragment is."""
+    item, spool_dir, cache_on = task
+    status, value = process_bytes(item)
+    if status != "ok":
+        return status, value
+    if cache_on:
+        ExtractionCache().put(value.extraction, value.summary, item[4])
+    path = Path(spool_dir) / SPOOL.format(pid=os.getpid())
+    ranges = {}
+    with open(path, "ab") as fh:
+        for name in FRAGMENT_FILES:
+            data = getattr(value.fragment, name)
+            ranges[name] = (fh.tell(), len(data))
+            fh.write(data)
+    value.fragment = Spooled(str(path), ranges)
+    value.extraction = dataclasses.replace(value.extraction, evidence=[])  # the evidence is in the fragment
+    return status, value
+
+
+def _run_local(items: list, jobs: int, spool_dir: Path, cache_on: bool) -> Iterator[tuple[str, ReportResult | str]]:
     if jobs <= 1:
         yield from map(process_bytes, items)
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(jobs, initializer=_warm_worker) as pool:
-        yield from pool.imap(process_bytes, items, chunksize=1)
+        yield from pool.imap(_process_to_spool, [(item, str(spool_dir), cache_on) for item in items], chunksize=1)
 
 
 def _run_dask(items: list, scheduler: str) -> Iterator[tuple[str, ReportResult | str]]:
@@ -213,6 +250,7 @@ class PreviousBuild:
     spans: dict[str, Span]  # sha256 -> span
     shared: Span
     generation: str | None
+    triples: int
     out: Path
 
     @classmethod
@@ -230,19 +268,21 @@ class PreviousBuild:
             return None
         spans = {sha: Span({k: tuple(v) for k, v in ranges.items()}) for sha, ranges in state["reports"].items()}
         generation = state["generation"] if generation_of(out / "store") == state["generation"] else None
-        return cls(spans, Span({k: tuple(v) for k, v in state["shared"].items()}), generation, out)
+        return cls(spans, Span({k: tuple(v) for k, v in state["shared"].items()}), generation, state["triples"],
+                   out)
 
     def open(self) -> dict:
         return {name: open(self.out / file, "rb") for name, file in FRAGMENT_FILES.items()}
 
 
-def _save_state(out: Path, base: str, spans: dict[str, Span], shared: Span, generation: str) -> None:
+def _save_state(out: Path, base: str, spans: dict[str, Span], shared: Span, generation: str, triples: int) -> None:
     files = {}
     for name, file in FRAGMENT_FILES.items():
         stat = (out / file).stat()
         files[name] = [stat.st_size, stat.st_mtime_ns]
     state = {"format": 1, "pipeline": pipeline_fingerprint(), "base": base, "generation": generation,
-             "files": files, "shared": shared.ranges, "reports": {sha: s.ranges for sha, s in spans.items()}}
+             "triples": triples, "files": files, "shared": shared.ranges,
+             "reports": {sha: s.ranges for sha, s in spans.items()}}
     write_text(out / STATE_FILE, json.dumps(state))
 
 
@@ -320,23 +360,25 @@ class Merge:
                               "level": (e.attrs.get("level") or "unknown") if e.type == "Government" else "",
                               "issuer": CONTROL.sub("", e.attrs.get("issuer") or "") if e.type == "Regulation"
                               else ""}
-        edges = {key: {"relation": "cites" if label == REGULATION else "mentions", "weight": weight,
-                       "years": _years(bits)} for key, (label, weight, bits) in self.edges.items()}
+        edges = {key: Edge("cites" if label == REGULATION else "mentions", weight, _years(bits))
+                 for key, (label, weight, bits) in self.edges.items()}
         return network_view(nodes, edges, "full")
 
 
 @functools.cache
-def _years(bits: int) -> frozenset[int]:
-    return frozenset(YEAR_ZERO + i for i in range(bits.bit_length()) if bits >> i & 1)
+def _years(bits: int) -> tuple[int, ...]:
+    return tuple(YEAR_ZERO + i for i in range(bits.bit_length()) if bits >> i & 1)
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BASE,
           on_file: Callable[[Path], None] | None = None, *, jobs: int = 1, scheduler: str | None = None,
-          use_cache: bool = False, keep_extractions: bool = True) -> BuildResult:
+          use_cache: bool = False, keep_extractions: bool = True, release_pipeline: bool = False) -> BuildResult:
     """Build ``out/`` from the report files under ``inputs``.
 
     ``jobs`` processes (or the Dask cluster at ``scheduler``) do the per-report work; with ``use_cache``
     each report's results are kept by content hash, so a rebuild redoes only the reports that changed.
+    ``keep_extractions`` keeps every extraction in the result (not for national corpora);
+    ``release_pipeline`` frees the pipeline once the reports are done (a one-off process such as the CLI).
     """
     out = Path(out)
     base = base if base.endswith(("/", "#")) else base + "/"
@@ -358,12 +400,16 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
     spans: dict[str, Span] = {}
     added: list[bytes] = []  # in place: the new reports' triples
     old_files = previous.open() if previous else {}
+    spools: dict[str, BinaryIO] = {}
+    for stale in out.glob(SPOOL.format(pid="*")):
+        stale.unlink()
     try:
         todo = [(s.path.name, str(s.path), None, s.sha, base) for s in slots if s.source == "run"]
-        runner = (_run_dask(todo, scheduler) if scheduler else _run_local(todo, jobs)) if todo else iter(())
+        runner = (_run_dask(todo, scheduler) if scheduler else _run_local(todo, jobs, out, cache is not None)) \
+            if todo else iter(())
         for slot in slots:
             fragment_nt = _one_report(slot, runner, cache, base, previous, old_files, assembly, merge, spans, result,
-                                      keep_extractions, loader is not None)
+                                      keep_extractions, loader is not None, spools)
             if fragment_nt is not None:
                 if loader:
                     loader.add(fragment_nt)
@@ -372,13 +418,24 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
             if on_file:
                 on_file(slot.path)
         result.timings["reports"] = time.perf_counter() - started
+        if release_pipeline and shared_pipeline.cache_info().currsize:
+            shared_pipeline.cache_clear()  # the model's memory is the largest part of the peak; it is done
+            gc.collect()
 
         started = time.perf_counter()
-        shared_nt = shared_graph(merge.corpus, config_fingerprint(), merge.direct_edges()).text()
-        if loader:  # the store loads the last batches while the files and the network are written
-            loader.add(shared_nt.encode("utf-8"))
-            loader.finish()
-        shared = assembly.add(fragment_from_ntriples("", shared_nt, names))
+        if loader:
+            shared = _write_shared(merge, names, assembly, loader.add)
+            loader.finish()  # the store loads the last batches while the files and the network are written
+        else:
+            old_shared = _line_hashes(old_files["ntriples"], previous.shared.ranges["ntriples"])
+            new_shared: set[int] = set()
+
+            def collect(ntriples: bytes) -> None:
+                lines = ntriples.splitlines(True)
+                new_shared.update(map(hash, lines))
+                added.append(b"".join(line for line in lines if hash(line) not in old_shared))
+
+            shared = _write_shared(merge, names, assembly, collect)
         assembly.close()
         write_network(merge.network(), out / "graph")
         generation = secrets.token_hex(8)
@@ -388,25 +445,57 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         else:
             removed = [_read(old_files["ntriples"], span.ranges["ntriples"])
                        for sha, span in previous.spans.items() if sha not in reused]
-            old_shared = set(_read(old_files["ntriples"], previous.shared.ranges["ntriples"]).splitlines(True))
-            new_shared = set(shared_nt.encode("utf-8").splitlines(True))
-            removed.append(b"".join(sorted(old_shared - new_shared)))
-            added.append(b"".join(sorted(new_shared - old_shared)))
-            triples = update_store(out / "store", b"".join(removed), b"".join(added), generation)
+            removed += [line for line in _lines(old_files["ntriples"], previous.shared.ranges["ntriples"])
+                        if hash(line) not in new_shared]
+            removed_data, added_data = b"".join(removed), b"".join(added)
+            update_store(out / "store", removed_data, added_data, generation)
+            triples = previous.triples - removed_data.count(b"\n") + added_data.count(b"\n")
             result.store_update = "in place"
         assembly.commit()
     except BaseException:
         assembly.discard()
         raise
     finally:
-        for handle in old_files.values():
+        for handle in [*old_files.values(), *spools.values()]:
             handle.close()
+        for spool in out.glob(SPOOL.format(pid="*")):
+            spool.unlink()
         if loader:
             loader.discard()
-    _save_state(out, base, spans, shared, generation)
+    _save_state(out, base, spans, shared, generation, triples)
     result.timings["merge"] = time.perf_counter() - started
     _write_report(out, result, merge.corpus, triples)
     return result
+
+
+def _write_shared(merge: Merge, names: dict[str, str], assembly: Assembly, sink: Callable[[bytes], None]) -> Span:
+    """The shared part, a chunk at a time, into the files and to ``sink`` (the store's loader or the diff)."""
+    first = last = None
+    for chunk in shared_chunks(merge.corpus, config_fingerprint(), merge.direct_edges()):
+        ntriples = chunk.text()
+        span = assembly.add(fragment_from_ntriples("", ntriples, names))
+        sink(ntriples.encode("utf-8"))
+        first = first or span
+        last = span
+    if first is None:
+        return assembly.add(Fragment(b"", b"", b"", b""))
+    return Span({name: (first.ranges[name][0], last.ranges[name][0] + last.ranges[name][1] - first.ranges[name][0])
+                 for name in FRAGMENT_FILES})
+
+
+def _lines(handle, span: tuple[int, int]) -> Iterator[bytes]:
+    handle.seek(span[0])
+    remaining = span[1]
+    while remaining > 0:
+        line = handle.readline(remaining)
+        if not line:
+            return
+        remaining -= len(line)
+        yield line
+
+
+def _line_hashes(handle, span: tuple[int, int]) -> set[int]:
+    return set(map(hash, _lines(handle, span)))
 
 
 def _read(handle, span: tuple[int, int]) -> bytes:
@@ -417,7 +506,7 @@ def _read(handle, span: tuple[int, int]) -> bytes:
 def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, base: str,
                 previous: PreviousBuild | None, old_files: dict, assembly: Assembly, merge: Merge,
                 spans: dict[str, Span], result: BuildResult, keep_extractions: bool,
-                store_is_new: bool) -> bytes | None:
+                store_is_new: bool, spools: dict[str, BinaryIO]) -> bytes | None:
     """Merge and write one report; returns its N-Triples (None when the report was skipped; empty when a
     reused report's triples are already in a store edited in place)."""
     extraction = None
@@ -444,10 +533,17 @@ def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, bas
     else:
         status, value = next(runner)
         report = _checked(slot, status, value, result)
-        if report is not None and cache:
+        if report is not None and cache and not isinstance(report.fragment, Spooled):
             cache.put(report.extraction, report.summary, base)
     if report is None:
         return None
+    if isinstance(report.fragment, Spooled):
+        if report.fragment.path not in spools:
+            spools[report.fragment.path] = open(report.fragment.path, "rb")  # noqa: SIM115 - closed by build()
+        handle = spools[report.fragment.path]
+        span, ntriples = assembly.splice(dict.fromkeys(FRAGMENT_FILES, handle), Span(report.fragment.ranges))
+        return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span, ntriples, merge,
+                       spans, result)
     span = assembly.add(report.fragment)
     return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span,
                    report.fragment.ntriples, merge, spans, result)

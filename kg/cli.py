@@ -65,7 +65,7 @@ def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, base: str, st
     started = time.perf_counter()
     result = _guard(ctx, lambda: _with_progress(
         lambda on_file: run_build(inputs, out, base=base, on_file=on_file, jobs=jobs, scheduler=scheduler,
-                                  use_cache=cache), inputs))
+                                  use_cache=cache, keep_extractions=False, release_pipeline=True), inputs))
     for path, reason in result.problems:
         click.echo(f"skipped: {path}: {reason}", err=True)
     for path, warning in result.warnings:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
@@ -220,6 +220,7 @@ class StoreLoader:
         self.store = ox.Store(str(self.building))
         self.pending: list[bytes] = []
         self.pending_size = 0
+        self.triples = 0
         self.batches: queue.Queue = queue.Queue(maxsize=2)
         self.failure: BaseException | None = None
         self.finished = False
@@ -237,6 +238,7 @@ class StoreLoader:
     def add(self, ntriples: bytes) -> None:
         self.pending.append(ntriples)
         self.pending_size += len(ntriples)
+        self.triples += ntriples.count(b"\n")  # a line a triple, and no line twice (fragments own their subjects)
         if self.pending_size >= self.BATCH:
             self._send()
 
@@ -252,7 +254,8 @@ class StoreLoader:
         self.finished = True
 
     def commit(self, generation: str | None = None) -> int:
-        """Swap the new store in; returns its number of triples.  A build records its ``generation``."""
+        """Swap the new store in; returns its number of triples (counted as loaded: counting the store
+        itself reads it all).  A build records its ``generation``."""
         if not self.finished:
             self.finish()
         self.thread.join()
@@ -261,7 +264,7 @@ class StoreLoader:
         if generation:
             self.store.bulk_load(_generation_quad(generation), format=ox.RdfFormat.N_QUADS)
         self.store.flush()
-        triples = len(self.store) - (1 if generation else 0)
+        triples = self.triples
         del self.store
         gc.collect()  # the store's files are closed when the object goes
         _swap_in(self.building, self.path)
@@ -289,8 +292,8 @@ def _swap_in(building: Path, path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def update_store(path: Path, removed: bytes, added: bytes, generation: str) -> int:
-    """Edit the store in place in one transaction; returns its number of triples."""
+def update_store(path: Path, removed: bytes, added: bytes, generation: str) -> None:
+    """Edit the store in place in one transaction."""
     store = ox.Store(str(path))
     state = f"<{STATE_GRAPH}>"
     store.update(f"DELETE DATA {{ {removed.decode('utf-8')} }} ;\n"
@@ -298,10 +301,8 @@ def update_store(path: Path, removed: bytes, added: bytes, generation: str) -> i
                  f"DELETE WHERE {{ GRAPH {state} {{ ?s ?p ?o }} }} ;\n"
                  f"INSERT DATA {{ GRAPH {state} {{ {state} <{STATE_GRAPH}#generation> \"{generation}\" }} }}")
     store.flush()
-    triples = len(store) - 1
     del store
     gc.collect()
-    return triples
 
 
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -373,14 +374,20 @@ def _rows(store: pyoxigraph.Store, sparql: str) -> list[dict[str, str]]:
     return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in solutions]
 
 
+class Edge(NamedTuple):
+    relation: str  # cites, mentions, cocites
+    weight: int  # sentences (or shared regulations)
+    years: tuple[int, ...]  # sorted
+
+
 @dataclass
 class Network:
     """A Gephi network: node id -> attributes (label, type, kind, level, issuer, years) and
-    (source, target) -> attributes (relation, weight, years)."""
+    (source, target) -> :class:`Edge` (a tuple: a national network has millions)."""
 
     directed: bool
     nodes: dict[str, dict]
-    edges: dict[tuple[str, str], dict]
+    edges: dict[tuple[str, str], Edge]
 
     def degrees(self) -> Counter:
         degree: Counter = Counter()
@@ -397,31 +404,29 @@ def networks(store: pyoxigraph.Store, view: str = "full") -> Network:
         raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     nodes = {r["node"]: r for r in _rows(store, NETWORK_NODES)}
     sentences: dict[tuple[str, str], set] = {}
-    edges: dict[tuple[str, str], dict] = {}
+    relations: dict[tuple[str, str], str] = {}
+    years: dict[tuple[str, str], set[int]] = {}
     for row in _rows(store, NETWORK_EDGES):
         key = (row["subject"], row["entity"])
-        edge = edges.setdefault(key, {"relation": "cites" if row["cls"].endswith("Regulation") else "mentions",
-                                      "weight": 0, "years": set()})
+        relations[key] = "cites" if row["cls"].endswith("Regulation") else "mentions"
         sentences.setdefault(key, set()).add((row["report"], row["sentence"]))
-        if row["year"]:
-            edge["years"].add(int(row["year"]))
-    for key, edge in edges.items():
-        edge["weight"] = len(sentences[key])
+        years.setdefault(key, set()).update([int(row["year"])] if row["year"] else [])
+    edges = {key: Edge(relation, len(sentences[key]), tuple(sorted(years[key]))) for key, relation in relations.items()}
     return network_view(nodes, edges, view)
 
 
-def network_view(nodes: dict[str, dict], edges: dict[tuple[str, str], dict], view: str) -> Network:
+def network_view(nodes: dict[str, dict], edges: dict[tuple[str, str], Edge], view: str) -> Network:
     """A view of the full network of nodes (IRI -> type, label, kind, level, issuer) and edges
-    ((government, entity) -> relation, weight, years)."""
+    ((government, entity) -> :class:`Edge`)."""
     if view == "cocitation":
         return _cocitation(nodes, edges)
     keep_types = {"Government", "Regulation"} if view == "citations" else set(TYPE_COLORS)
     years_of: dict[str, set[int]] = {}
     for (source, target), edge in edges.items():
-        if view == "citations" and edge["relation"] != "cites":
+        if view == "citations" and edge.relation != "cites":
             continue
-        years_of.setdefault(source, set()).update(edge["years"])
-        years_of.setdefault(target, set()).update(edge["years"])
+        years_of.setdefault(source, set()).update(edge.years)
+        years_of.setdefault(target, set()).update(edge.years)
     net = Network(True, {}, {})
     for iri in sorted(nodes):
         row = nodes[iri]
@@ -430,18 +435,18 @@ def network_view(nodes: dict[str, dict], edges: dict[tuple[str, str], dict], vie
         net.nodes[iri] = {"label": xml_safe(row["label"]), "type": row["type"], "kind": row.get("kind") or "",
                           "level": row.get("level") or "", "issuer": xml_safe(row.get("issuer") or ""),
                           "years": sorted(years_of.get(iri, ()))}
-    for (source, target), edge in sorted(edges.items()):
-        if source in net.nodes and target in net.nodes and (view == "full" or edge["relation"] == "cites"):
-            net.edges[(source, target)] = {"relation": edge["relation"], "weight": edge["weight"],
-                                           "years": sorted(edge["years"])}
+    for key in sorted(edges):
+        edge = edges[key]
+        if key[0] in net.nodes and key[1] in net.nodes and (view == "full" or edge.relation == "cites"):
+            net.edges[key] = edge
     return net
 
 
-def _cocitation(nodes: dict, edges: dict) -> Network:
-    cited: dict[str, dict[str, set[int]]] = {}
+def _cocitation(nodes: dict, edges: dict[tuple[str, str], Edge]) -> Network:
+    cited: dict[str, dict[str, tuple[int, ...]]] = {}
     for (source, target), edge in edges.items():
-        if edge["relation"] == "cites":
-            cited.setdefault(source, {})[target] = edge["years"]
+        if edge.relation == "cites":
+            cited.setdefault(source, {})[target] = edge.years
     net = Network(False, {}, {})
     governments = sorted(cited)
     for iri in governments:
@@ -453,8 +458,8 @@ def _cocitation(nodes: dict, edges: dict) -> Network:
         for b in governments[i + 1:]:
             shared = set(cited[a]) & set(cited[b])
             if shared:
-                years = sorted({y for reg in shared for y in cited[a][reg] | cited[b][reg]})
-                net.edges[(a, b)] = {"relation": "cocites", "weight": len(shared), "years": years}
+                years = tuple(sorted({y for reg in shared for y in (*cited[a][reg], *cited[b][reg])}))
+                net.edges[(a, b)] = Edge("cocites", len(shared), years)
     return net
 
 
@@ -493,11 +498,11 @@ def write_network_graphml(net: Network, path: Path) -> None:
             fh.write(f"    <node id={quoted[node]}>\n")
             fh.writelines(f'      <data key="{k}">{escape(str(values[k]))}</data>\n' for k, _ in NODE_KEYS)
             fh.write("    </node>\n")
-        for index, ((source, target), data) in enumerate(net.edges.items()):
+        for index, ((source, target), edge) in enumerate(net.edges.items()):
             fh.write(f'    <edge id="e{index}" source={quoted[source]} target={quoted[target]}>\n'
-                     f'      <data key="relation">{escape(data["relation"])}</data>\n'
-                     f'      <data key="weight">{int(data["weight"])}</data>\n'
-                     f'      <data key="edge_years">{" ".join(map(str, data["years"]))}</data>\n    </edge>\n')
+                     f'      <data key="relation">{escape(edge.relation)}</data>\n'
+                     f'      <data key="weight">{int(edge.weight)}</data>\n'
+                     f'      <data key="edge_years">{" ".join(map(str, edge.years))}</data>\n    </edge>\n')
         fh.write("  </graph>\n</graphml>\n")
 
 
@@ -528,12 +533,12 @@ def write_gexf(net: Network, path: Path) -> None:
             fh.write(f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0" />\n'
                      f'        <viz:size value="{4 + 2 * degree[node] ** 0.5:.2f}" />\n      </node>\n')
         fh.write("    </nodes>\n    <edges>\n")
-        for index, ((source, target), data) in enumerate(net.edges.items()):
+        for index, ((source, target), edge) in enumerate(net.edges.items()):
             fh.write(f'      <edge id="e{index}" source={quoted[source]} target={quoted[target]} '
-                     f'weight="{data["weight"]}">\n        <attvalues>\n'
-                     f'          <attvalue for="relation" value={quoted[data["relation"]]} />\n'
+                     f'weight="{edge.weight}">\n        <attvalues>\n'
+                     f'          <attvalue for="relation" value={quoted[edge.relation]} />\n'
                      f'        </attvalues>\n')
-            fh.write(_spells(data["years"], "        "))
+            fh.write(_spells(edge.years, "        "))
             fh.write("      </edge>\n")
         fh.write("    </edges>\n  </graph>\n</gexf>\n")
 

@@ -10,6 +10,7 @@ Triples are N-Triples lines; pyoxigraph (Rust) parses them into the store and wr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 
@@ -125,16 +126,35 @@ def build_graph(corpus: LinkedCorpus, config_fingerprint: str = "") -> Graph:
 
 
 def shared_graph(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict | None = None) -> Graph:
+    """What no single report owns, as one graph (see :func:`shared_chunks`)."""
+    g = Graph()
+    for chunk in shared_chunks(corpus, config_fingerprint, edges):
+        g.lines += chunk.lines
+    return g
+
+
+SHARED_CHUNK = 20_000  # triples: the shared part is made, written and loaded a chunk at a time
+
+
+def shared_chunks(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict | None = None,
+                  size: int = SHARED_CHUNK) -> Iterator[Graph]:
     """What no single report owns: the build activity, every entity but reports, and the governments' direct
-    ``cites`` and ``runsProgram`` edges (``edges``: (government, entity) -> relation; else from occurrences)."""
+    ``cites`` and ``runsProgram`` edges (``edges``: (government, entity) -> relation; else from occurrences).
+
+    In graphs of about ``size`` triples, cut between subjects, so memory stays flat on a national corpus; the
+    cuts depend only on the content."""
     g = Graph()
     activity = nt_iri(activity_iri(corpus.base, config_fingerprint))
     g.add(activity, T(RDF, "type"), T(GOV, "BuildActivity"))
     g.add(activity, T(RDFS, "label"), nt_literal(f"govkg {__version__} build"))
     g.add(activity, T(GOV, "softwareVersion"), nt_literal(f"govkg {__version__}"))
-    for entity in sorted(corpus.entities.values(), key=lambda e: e.iri):
+    for iri in sorted(corpus.entities):
+        entity = corpus.entities[iri]
         if entity.type != "Report":
             _add_entity(g, entity)
+        if len(g) >= size:
+            yield g
+            g = Graph()
     if edges is None:
         edges = {(o.subject, o.entity): o.label for o in corpus.occurrences}
     for (subject, entity), relation in sorted(edges.items()):
@@ -142,7 +162,11 @@ def shared_graph(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict
             g.add(nt_iri(subject), T(GOV, "cites"), nt_iri(entity))
         elif relation == PROGRAM:
             g.add(nt_iri(subject), T(GOV, "runsProgram"), nt_iri(entity))
-    return g
+        if len(g) >= size:
+            yield g
+            g = Graph()
+    if len(g):
+        yield g
 
 
 def report_graph(report: Entity, occurrences: list, base: str, activity: str) -> Graph:
