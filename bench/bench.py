@@ -12,6 +12,9 @@ them.  Then, in one run, on the same text, it measures:
 - a rebuild after changing one report, with the per-report cache on, against the full build;
 - the saved query ``regulations_by_district`` on the built store.
 
+``--scale N`` instead builds N reports once (``--jobs``, default 1) for the peak memory of the whole process
+tree and the saved query on a large store; its figures go under "scale" in the same file.
+
 A recombined corpus repeats sentences far more than real reports, so no sentence cache is used at all.
 Figures go to stdout and to ``bench/results.json``.
 """
@@ -112,6 +115,35 @@ def tree_rss(root: int) -> int:
     return total
 
 
+def _segment_share(task: tuple[str, int, int]) -> float:
+    """Seconds for raw pkuseg over every ``step``-th page from ``first`` (a worker of :func:`raw_pkuseg_scaling`)."""
+    from kg.nlp import shared_pipeline
+
+    directory, first, step = task
+    segmenter = shared_pipeline().tokenizer.inner.pkuseg_seg
+    texts = [decode(p.read_bytes()).text for p in sorted(Path(directory).glob("*.txt"))[first::step]]
+    started = time.perf_counter()
+    for text in texts:
+        segmenter.cut(text)
+    return time.perf_counter() - started
+
+
+def raw_pkuseg_scaling(directory: Path, pages: int = 120) -> float:
+    """The ceiling for ``--jobs 2``: raw pkuseg on the same pages in 1 process, then split over 2 at once."""
+    import multiprocessing
+
+    sample = directory.parent / "scaling"
+    sample.mkdir(exist_ok=True)
+    for path in sorted(directory.glob("*.txt"))[:pages]:
+        (sample / path.name).write_bytes(path.read_bytes())
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        one = pool.map(_segment_share, [(str(sample), 0, 1)])[0]
+    with context.Pool(2) as pool:
+        two = max(pool.map(_segment_share, [(str(sample), 0, 2), (str(sample), 1, 2)]))
+    return one / two
+
+
 def timed_build(corpus: Path, out: Path, *args: str, env: dict | None = None) -> tuple[float, float, dict]:
     """Wall time, peak memory (MB, the build process and its workers together, sampled every 0.2 s) of a
     ``kg build`` subprocess, and its build report."""
@@ -154,20 +186,20 @@ def timed_query(out: Path, name: str = "regulations_by_district") -> tuple[float
 
 
 def scale(args: argparse.Namespace) -> int:
-    """Memory and query time at a large size: one ``kg build --jobs 2`` and the saved query."""
+    """Memory and query time at a large size: one ``kg build --jobs N`` (no cache) and the saved query."""
     work = Path(tempfile.mkdtemp(prefix="govkg-scale-"))
     corpus = work / "corpus"
     corpus.mkdir()
     chars = make_corpus(corpus, args.scale)
     print(f"corpus: {args.scale} reports, {chars:,} characters in {corpus}", flush=True)
     env = dict(os.environ, GOVKG_EXTRACTION_CACHE=str(work / "cache"))
-    seconds, peak, report = timed_build(corpus, work / "out", "--no-cache", "--jobs", "2", env=env)
-    print(f"build --jobs 2: {seconds:.0f}s ({chars / seconds:,.0f} characters/s), peak memory {peak:,.0f} MB "
+    seconds, peak, report = timed_build(corpus, work / "out", "--no-cache", "--jobs", str(args.jobs), env=env)
+    print(f"build --jobs {args.jobs}: {seconds:.0f}s ({chars / seconds:,.0f} characters/s), peak memory {peak:,.0f} MB "
           f"(build process and workers together), {report['triples']:,} triples", flush=True)
     query_seconds, rows = timed_query(work / "out")
     print(f"regulations_by_district: {rows:,} rows in {query_seconds:.2f}s", flush=True)
     results = json.loads(args.output.read_text()) if args.output.exists() else {}
-    results["scale"] = {"reports": args.scale, "characters": chars, "build_jobs2_s": round(seconds, 1),
+    results["scale"] = {"reports": args.scale, "characters": chars, "jobs": args.jobs, "build_s": round(seconds, 1),
                         "peak_memory_mb": round(peak), "triples": report["triples"],
                         "query_regulations_by_district_s": round(query_seconds, 3), "query_rows": rows}
     args.output.write_text(json.dumps(results, indent=1) + "\n")
@@ -178,7 +210,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--scale", type=int, default=0,
-                        help="instead: one --jobs 2 build of this many reports, for peak memory and the query")
+                        help="instead: one build of this many reports, for peak memory and the query")
+    parser.add_argument("--jobs", type=int, default=1, help="with --scale: processes for the build")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args(argv)
     if args.scale:
@@ -193,6 +226,9 @@ def main(argv: list[str]) -> int:
     raw_rate = raw_chars / raw_seconds
     print(f"raw pkuseg: {raw_rate:,.0f} characters/s", flush=True)
     startup = load_time(work)
+    ceiling = raw_pkuseg_scaling(corpus)
+    print(f"raw pkuseg, 2 processes / 1 process on the same pages: {ceiling:.2f}x (the ceiling for --jobs 2)",
+          flush=True)
 
     cache_env = dict(os.environ, GOVKG_EXTRACTION_CACHE=str(work / "cache"))
     one, peak_one, report = timed_build(corpus, work / "jobs1", "--no-cache", env=cache_env)
@@ -223,6 +259,7 @@ def main(argv: list[str]) -> int:
         "build_reports_per_s": round(args.reports / one, 2), "build_to_raw_pkuseg": round(build_rate / raw_rate, 2),
         "peak_memory_mb_jobs1": round(peak_one),
         "build_jobs2_s": round(two, 2), "jobs2_speedup": round(one / two, 2),
+        "raw_pkuseg_2_processes_speedup": round(ceiling, 2),
         "jobs2_identical": same_outputs(work / "jobs1", work / "jobs2"),
         "full_cached_build_s": round(full, 2), "rebuild_one_changed_s": round(rebuild, 2),
         "rebuild_fraction": round(rebuild / full, 3), "rebuild_from_cache": rebuild_report.get("reports_built"),
