@@ -149,14 +149,16 @@ def timed_build(corpus: Path, out: Path, *args: str, env: dict | None = None) ->
     ``kg build`` subprocess, and its build report."""
     command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), *args]
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
-        time.sleep(0.2)
-    elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed: {proc.stderr.read().decode()[-2000:]}")
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a pipe nobody reads fills and stops the build
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, env=env)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        if proc.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed: {log.read().decode()[-2000:]}")
     report = json.loads((out / "build-report.json").read_text())
     return elapsed, peak / 2**20, report
 
