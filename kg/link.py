@@ -37,7 +37,7 @@ def digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass
+@dataclass(slots=True)  # a national build holds hundreds of thousands
 class Entity:
     iri: str
     type: str  # Report | Government | Area | Regulation | Agency | Program

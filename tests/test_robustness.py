@@ -204,3 +204,17 @@ def test_any_text_either_ingests_or_says_why(text):
         assert str(err)
     else:
         assert report.body
+
+
+def test_a_store_that_fails_to_load_is_not_swapped_in(tmp_path):
+    target = tmp_path / "store"
+    export.write_graph(build_graph(Linker().link([])), tmp_path, prefixes("https://example.org/kg/"))
+    before = sorted(p.name for p in target.iterdir())
+    loader = export.StoreLoader(target)
+    loader.add(b"<urn:a> <urn:b> <urn:c> .\n")
+    loader.add(b"<urn:a> <urn:b> this is not N-Triples .\n")
+    with pytest.raises(SyntaxError):
+        loader.commit("g1")
+    loader.discard()
+    assert sorted(p.name for p in target.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".store")] == []
