@@ -519,7 +519,8 @@ def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, bas
                 extraction = cache.get(slot.sha, slot.path.name, str(slot.path))
             result.reused += 1
             result.cached += 1
-            return _merged(slot, summary, warnings, extraction, span, fragment_nt, merge, spans, result)
+            return _merged(slot, summary, warnings, extraction, span, fragment_nt, merge, spans, result,
+                           keep_extractions)
         slot.source = "cache"
     if slot.source == "cache":
         extraction = cache.get(slot.sha, slot.path.name, str(slot.path))
@@ -543,10 +544,10 @@ def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, bas
         handle = spools[report.fragment.path]
         span, ntriples = assembly.splice(dict.fromkeys(FRAGMENT_FILES, handle), Span(report.fragment.ranges))
         return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span, ntriples, merge,
-                       spans, result)
+                       spans, result, keep_extractions)
     span = assembly.add(report.fragment)
     return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span,
-                   report.fragment.ntriples, merge, spans, result)
+                   report.fragment.ntriples, merge, spans, result, keep_extractions)
 
 
 def _checked(slot: Slot, status: str, value, result: BuildResult):
@@ -557,12 +558,13 @@ def _checked(slot: Slot, status: str, value, result: BuildResult):
 
 
 def _merged(slot: Slot, summary: ReportSummary, warnings: list[str], extraction: Extraction | None, span: Span,
-            fragment_nt: bytes, merge: Merge, spans: dict[str, Span], result: BuildResult) -> bytes:
+            fragment_nt: bytes, merge: Merge, spans: dict[str, Span], result: BuildResult,
+            keep_extraction: bool) -> bytes:
     merge.add(summary)
     spans[slot.sha] = span
     result.warnings += [(str(slot.path), w) for w in warnings]
     result.reports_built += 1
-    if extraction is not None:
+    if extraction is not None and keep_extraction:
         result.extractions.append(extraction)
     return fragment_nt
 
