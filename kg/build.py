@@ -45,7 +45,7 @@ from .export import (
 from .graph import CONTROL, activity_iri, prefixes, report_graph, shared_chunks
 from .ingest import IngestError, iter_inputs, report_from_bytes
 from .ingest.reader import read_bytes
-from .link import DEFAULT_BASE, LinkedCorpus, Linker, ReportSummary
+from .link import DEFAULT_BASE, LinkedCorpus, Linker, ReportSummary, digest
 from .nlp import CONFIG, Extraction, annotate, extract, shared_pipeline
 from .nlp.extract import REGULATION, Evidence
 from .refdata import cache_dir
@@ -67,20 +67,22 @@ class BuildResult:
     store_update: str = ""  # "new" or "in place"
 
 
+@functools.cache
 def config_fingerprint() -> str:
+    """The spaCy config's hash (read once a process: every report's fragment names the build activity)."""
     return hashlib.sha1(CONFIG.read_bytes()).hexdigest()[:12]
 
 
 @functools.cache
 def pipeline_fingerprint() -> str:
     """What an extraction depends on besides the file: version, config, reference data and the code."""
-    digest = hashlib.sha1(__version__.encode())
+    hasher = hashlib.sha1(__version__.encode())
     package = Path(__file__).resolve().parent
     for path in sorted([*package.rglob("*.py"), CONFIG, *(package / "data").rglob("*.tsv*"),
                         *(package / "data").rglob("*.txt")]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+        hasher.update(path.name.encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()[:16]
 
 
 class ExtractionCache:
@@ -108,14 +110,17 @@ class ExtractionCache:
 
     def summary(self, sha256: str, base: str) -> tuple[ReportSummary, list[str]] | None:
         try:
-            data = json.loads(self._path(sha256, f".{_digest(base)}").read_text(encoding="utf-8"))
+            data = json.loads(self._path(sha256, f".{digest(base)}").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         return ReportSummary.from_json(data), data["warnings"]
 
     def put(self, extraction: Extraction, summary: ReportSummary, base: str) -> None:
         self._write(self._path(extraction.sha256), extraction_to_json(extraction))
-        self._write(self._path(extraction.sha256, f".{_digest(base)}"),
+        self.put_summary(extraction, summary, base)
+
+    def put_summary(self, extraction: Extraction, summary: ReportSummary, base: str) -> None:
+        self._write(self._path(extraction.sha256, f".{digest(base)}"),
                     {**summary.to_json(), "warnings": extraction.warnings})
 
     def _write(self, target: Path, data: dict) -> None:
@@ -123,10 +128,6 @@ class ExtractionCache:
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, target)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def extraction_to_json(ex: Extraction) -> dict:
@@ -260,10 +261,8 @@ class PreviousBuild:
             state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
             if state["pipeline"] != pipeline_fingerprint() or state["base"] != base:
                 return None
-            for name, file in FRAGMENT_FILES.items():
-                stat = (out / file).stat()
-                if [stat.st_size, stat.st_mtime_ns] != state["files"][name]:
-                    return None
+            if _file_stamps(out) != state["files"]:
+                return None
         except (OSError, ValueError, KeyError):
             return None
         spans = {sha: Span({k: tuple(v) for k, v in ranges.items()}) for sha, ranges in state["reports"].items()}
@@ -275,13 +274,18 @@ class PreviousBuild:
         return {name: open(self.out / file, "rb") for name, file in FRAGMENT_FILES.items()}
 
 
-def _save_state(out: Path, base: str, spans: dict[str, Span], shared: Span, generation: str, triples: int) -> None:
-    files = {}
+def _file_stamps(out: Path) -> dict[str, list[int]]:
+    """Size and modification time of each per-report file: what the state trusts them by."""
+    stamps = {}
     for name, file in FRAGMENT_FILES.items():
         stat = (out / file).stat()
-        files[name] = [stat.st_size, stat.st_mtime_ns]
+        stamps[name] = [stat.st_size, stat.st_mtime_ns]
+    return stamps
+
+
+def _save_state(out: Path, base: str, spans: dict[str, Span], shared: Span, generation: str, triples: int) -> None:
     state = {"format": 1, "pipeline": pipeline_fingerprint(), "base": base, "generation": generation,
-             "triples": triples, "files": files, "shared": shared.ranges,
+             "triples": triples, "files": _file_stamps(out), "shared": shared.ranges,
              "reports": {sha: s.ranges for sha, s in spans.items()}}
     write_text(out / STATE_FILE, json.dumps(state))
 
@@ -526,7 +530,7 @@ def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, bas
         extraction = cache.get(slot.sha, slot.path.name, str(slot.path))
         if extraction is not None:
             report = report_result(extraction, base)
-            cache.put(extraction, report.summary, base)
+            cache.put_summary(extraction, report.summary, base)  # the extraction is there already
             result.cached += 1
         else:
             status, value = process_bytes((slot.path.name, str(slot.path), None, slot.sha, base))

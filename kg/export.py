@@ -131,11 +131,7 @@ class Assembly:
         return Span(ranges), data
 
     def _copy(self, name: str, source: BinaryIO, offset: int, length: int) -> tuple[int, int]:
-        handle = self.files[name]
-        if name == "jsonld" and length:
-            if self.jsonld_items:
-                handle.write(b",\n")
-            self.jsonld_items += 1
+        handle = self._separate(name, length)
         handle.flush()
         start = handle.tell()
         copied = 0
@@ -152,12 +148,17 @@ class Assembly:
             handle.write(source.read(length - copied))
         return start, length
 
-    def _write(self, name: str, data: bytes) -> tuple[int, int]:
+    def _separate(self, name: str, length: int) -> BinaryIO:
+        """The file to write to, with a comma written first where a JSON-LD node list goes on."""
         handle = self.files[name]
-        if name == "jsonld" and data:
+        if name == "jsonld" and length:
             if self.jsonld_items:
                 handle.write(b",\n")
             self.jsonld_items += 1
+        return handle
+
+    def _write(self, name: str, data: bytes) -> tuple[int, int]:
+        handle = self._separate(name, len(data))
         offset = handle.tell()
         handle.write(data)
         return offset, len(data)
