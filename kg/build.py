@@ -187,7 +187,7 @@ def process_bytes(item: tuple[str, str, bytes | None, str, str]) -> tuple[str, R
 
 
 def _warm_worker() -> None:
-    shared_pipeline()
+    shared_pipeline()  # inherited from the fork server when its preload worked; loaded here otherwise
 
 
 @dataclass
@@ -227,7 +227,10 @@ def _run_local(items: list, jobs: int, spool_dir: Path, cache_on: bool) -> Itera
     if jobs <= 1:
         yield from map(process_bytes, items)
         return
-    context = multiprocessing.get_context("spawn")
+    # Workers are forked from a server that has loaded the pipeline once (kg.nlp.preload): no worker pays
+    # for loading the model, and they share its memory.  The server itself has no threads to fork.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.nlp.preload"])
     with context.Pool(jobs, initializer=_warm_worker) as pool:
         yield from pool.imap(_process_to_spool, [(item, str(spool_dir), cache_on) for item in items], chunksize=1)
 

@@ -210,6 +210,7 @@ class StoreLoader:
 
     Batches are loaded on a thread of their own: pyoxigraph's loader releases the GIL, so the store fills
     while the build goes on with the next reports.  At most two batches wait, which bounds the memory.
+    After the last batch the store is compacted, while the build writes its last files.
     """
 
     BATCH = 16 << 20  # bytes of N-Triples per bulk load
@@ -235,6 +236,13 @@ class StoreLoader:
                     self.store.bulk_load(batch, format=ox.RdfFormat.N_TRIPLES)
                 except BaseException as err:  # reported by finish(), in the build's thread
                     self.failure = err
+        if self.failure is None:
+            try:
+                # Each batch leaves sorted files of its own; reading a term's string then looks in every one.
+                # Compacting them once makes a cold query about four times faster on a 2 M-triple store.
+                self.store.optimize()
+            except BaseException as err:
+                self.failure = err
 
     def add(self, ntriples: bytes) -> None:
         self.pending.append(ntriples)

@@ -1,0 +1,16 @@
+"""Imported once by the fork server of ``kg build --jobs N``: the pipeline and the gazetteer are loaded there,
+and every worker forked from it starts with them, sharing the model's pages instead of loading a copy each.
+
+``gc.freeze()`` keeps the collector of a worker from writing to the inherited objects, which would copy their
+pages one by one.
+"""
+import gc
+
+from ..build import config_fingerprint
+from ..gazetteer import load as load_gazetteer
+from . import shared_pipeline
+
+shared_pipeline()
+load_gazetteer()
+config_fingerprint()
+gc.freeze()
