@@ -127,3 +127,20 @@ def test_build_is_deterministic(tmp_path, nlp):
     for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "graph.gexf", "extractions.jsonl",
                  "build-report.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_loading_the_pipeline_prints_nothing(capfd):
+    """pkuseg's notice that its model has no features.msgpack is dropped: a build's stderr shows govkg's lines."""
+    from kg.nlp import load_pipeline
+
+    load_pipeline()
+    assert capfd.readouterr().err == ""
+
+
+def test_only_the_pkuseg_notice_is_dropped(capsys):
+    from kg.nlp import _without_pkuseg_notice
+
+    with _without_pkuseg_notice():
+        print("WARNING: features.msgpack does not exist, try loading features.pkl", file=sys.stderr)
+        print("a real problem", file=sys.stderr)
+    assert capsys.readouterr().err == "a real problem\n"

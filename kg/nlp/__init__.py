@@ -1,7 +1,11 @@
 """NLP stage: the spaCy pipeline (Chinese + pkuseg + govkg recognisers) and per-report extraction."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import spacy
@@ -28,8 +32,23 @@ def load_pipeline(config_path: Path = CONFIG, model_dir: Path | None = None) -> 
         raise ModelMissing(f"pkuseg model not found in {model_dir}: run `python3 dev.py setup` first")
     config = spacy.util.load_config(config_path, overrides={"paths.pkuseg_model": str(model_dir)})
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    nlp.initialize()
+    with _without_pkuseg_notice():
+        nlp.initialize()
     return nlp
+
+
+PKUSEG_NOTICE = "features.msgpack does not exist"
+
+
+@contextlib.contextmanager
+def _without_pkuseg_notice() -> Iterator[None]:
+    """spacy_pkuseg prints a WARNING on every load because pkuseg's released model has features.pkl, not
+    features.msgpack.  It reads the pickle instead, as meant, so the line only alarms users; it is dropped,
+    and anything else printed meanwhile is passed on."""
+    printed = io.StringIO()
+    with contextlib.redirect_stderr(printed):
+        yield
+    sys.stderr.writelines(line for line in printed.getvalue().splitlines(True) if PKUSEG_NOTICE not in line)
 
 
 @functools.cache
