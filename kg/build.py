@@ -46,7 +46,7 @@ from .graph import CONTROL, activity_iri, prefixes, report_graph, shared_chunks
 from .ingest import IngestError, iter_inputs, report_from_bytes
 from .ingest.reader import read_bytes
 from .link import DEFAULT_BASE, LinkedCorpus, Linker, ReportSummary, digest
-from .nlp import CONFIG, Extraction, annotate, extract, shared_pipeline
+from .nlp import CONFIG, Extraction, annotate, extract, require_model, shared_pipeline
 from .nlp.extract import REGULATION, Evidence
 from .refdata import cache_dir
 
@@ -229,6 +229,7 @@ def _run_local(items: list, jobs: int, spool_dir: Path, cache_on: bool) -> Itera
         return
     # Workers are forked from a server that has loaded the pipeline once (kg.nlp.preload): no worker pays
     # for loading the model, and they share its memory.  The server itself has no threads to fork.
+    require_model()  # here, in one line, rather than in every worker of the pool
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.nlp.preload"])
     with context.Pool(jobs, initializer=_warm_worker) as pool:

@@ -111,3 +111,16 @@ def test_the_build_draws_the_same_network_as_the_store(local_build, tmp_path):
     write_views(local_build / "store", tmp_path, ("full",))
     for name in ("graph.gexf", "graph.graphml"):
         assert (tmp_path / name).read_bytes() == (local_build / name).read_bytes(), name
+
+
+def test_jobs_without_the_model_fail_in_one_line(tmp_path):
+    """The driver checks for pkuseg's model before starting workers, which would otherwise each fail alone."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(SOME[0]), "-o", str(tmp_path / "out"), "--jobs", "2"],
+                                env={"GOVKG_PKUSEG_MODEL": str(tmp_path / "nowhere")})
+    assert result.exit_code == 3
+    assert "pkuseg model not found in" in result.output and str(tmp_path / "nowhere") in result.output
+    assert not (tmp_path / "out" / "graph.ttl").exists()

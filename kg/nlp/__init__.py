@@ -25,11 +25,17 @@ class ModelMissing(RuntimeError):
     """pkuseg's model is not where set-up puts it."""
 
 
-def load_pipeline(config_path: Path = CONFIG, model_dir: Path | None = None) -> Language:
-    """The govkg pipeline from its spaCy config, with pkuseg's default model initialised."""
+def require_model(model_dir: Path | None = None) -> Path:
+    """pkuseg's model directory; :class:`ModelMissing` when set-up has not put it there."""
     model_dir = Path(model_dir or pkuseg_model_dir())
     if not (model_dir / "weights.npz").exists():
         raise ModelMissing(f"pkuseg model not found in {model_dir}: run `python3 dev.py setup` first")
+    return model_dir
+
+
+def load_pipeline(config_path: Path = CONFIG, model_dir: Path | None = None) -> Language:
+    """The govkg pipeline from its spaCy config, with pkuseg's default model initialised."""
+    model_dir = require_model(model_dir)
     config = spacy.util.load_config(config_path, overrides={"paths.pkuseg_model": str(model_dir)})
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     with _without_pkuseg_notice():
@@ -46,9 +52,11 @@ def _without_pkuseg_notice() -> Iterator[None]:
     features.msgpack.  It reads the pickle instead, as meant, so the line only alarms users; it is dropped,
     and anything else printed meanwhile is passed on."""
     printed = io.StringIO()
-    with contextlib.redirect_stderr(printed):
-        yield
-    sys.stderr.writelines(line for line in printed.getvalue().splitlines(True) if PKUSEG_NOTICE not in line)
+    try:
+        with contextlib.redirect_stderr(printed):
+            yield
+    finally:
+        sys.stderr.writelines(line for line in printed.getvalue().splitlines(True) if PKUSEG_NOTICE not in line)
 
 
 @functools.cache

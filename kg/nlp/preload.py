@@ -2,7 +2,8 @@
 and every worker forked from it starts with them, sharing the model's pages instead of loading a copy each.
 
 ``gc.freeze()`` keeps the collector of a worker from writing to the inherited objects, which would copy their
-pages one by one.
+pages one by one.  The server lives as long as the process that started it, and so does its copy of the
+model (about 900 MB).
 """
 import gc
 
@@ -10,7 +11,10 @@ from ..build import config_fingerprint
 from ..gazetteer import load as load_gazetteer
 from . import shared_pipeline
 
-shared_pipeline()
-load_gazetteer()
-config_fingerprint()
+try:
+    shared_pipeline()
+    load_gazetteer()
+    config_fingerprint()
+except Exception:  # noqa: BLE001 - the server must start; each worker then loads for itself and reports why
+    pass
 gc.freeze()
