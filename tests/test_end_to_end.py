@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -48,6 +49,17 @@ def test_regulations_by_district_covers_every_district(seeds_build):
     table = q.run(out, q.saved_query("regulations_by_district"))
     districts = {row[0] for row in table.rows}
     assert districts == {ex.district["name"] for ex in result.extractions}
+
+
+def test_one_district_query_agrees_with_the_table_of_all(seeds_build):
+    """regulations_of_district, pointed at each district in turn, gives that district's rows of the table."""
+    out, _ = seeds_build
+    table = q.run(out, q.saved_query("regulations_by_district"))
+    one = q.saved_query("regulations_of_district")
+    for district in {row[0] for row in table.rows}:
+        rows = q.run(out, re.sub(r'VALUES \?district \{ "[^"]*"@zh \}', f'VALUES ?district {{ "{district}"@zh }}',
+                                 one)).rows
+        assert rows and rows == sorted(row for row in table.rows if row[0] == district)
 
 
 def scores(extractions_path, gold_path):
