@@ -119,7 +119,8 @@ def test_jobs_without_the_model_fail_in_one_line(tmp_path):
 
     from kg.cli import main
 
-    result = CliRunner().invoke(main, ["build", str(SOME[0]), "-o", str(tmp_path / "out"), "--jobs", "2"],
+    result = CliRunner().invoke(main, ["build", str(SOME[0]), "-o", str(tmp_path / "out"), "--jobs", "2",
+                                       "--no-cache"],  # a cached report would need no worker at all
                                 env={"GOVKG_PKUSEG_MODEL": str(tmp_path / "nowhere")})
     assert result.exit_code == 3
     assert "pkuseg model not found in" in result.output and str(tmp_path / "nowhere") in result.output
