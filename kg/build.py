@@ -186,10 +186,6 @@ def process_bytes(item: tuple[str, str, bytes | None, str, str]) -> tuple[str, R
     return (status, report_result(value, item[4])) if status == "ok" else (status, value)
 
 
-def _warm_worker() -> None:
-    shared_pipeline()  # inherited from the fork server when its preload worked; loaded here otherwise
-
-
 @dataclass
 class Spooled:
     """A fragment a worker process wrote to its spool file (name -> (offset, length) there): a report's
@@ -228,11 +224,13 @@ def _run_local(items: list, jobs: int, spool_dir: Path, cache_on: bool) -> Itera
         yield from map(process_bytes, items)
         return
     # Workers are forked from a server that has loaded the pipeline once (kg.nlp.preload): no worker pays
-    # for loading the model, and they share its memory.  The server itself has no threads to fork.
-    require_model()  # here, in one line, rather than in every worker of the pool
+    # for loading the model, and they share its memory.  The server itself has no threads to fork.  No pool
+    # initializer: if the preload failed, a worker's first task loads the pipeline, and an error comes back
+    # to the driver with that task (a failing initializer would restart workers for ever).
+    require_model()  # the likeliest failure, in one line before any worker starts
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.nlp.preload"])
-    with context.Pool(jobs, initializer=_warm_worker) as pool:
+    with context.Pool(jobs) as pool:
         yield from pool.imap(_process_to_spool, [(item, str(spool_dir), cache_on) for item in items], chunksize=1)
 
 
@@ -546,16 +544,15 @@ def _one_report(slot: Slot, runner: Iterator, cache: ExtractionCache | None, bas
             cache.put(report.extraction, report.summary, base)
     if report is None:
         return None
-    if isinstance(report.fragment, Spooled):
-        if report.fragment.path not in spools:
-            spools[report.fragment.path] = open(report.fragment.path, "rb")  # noqa: SIM115 - closed by build()
-        handle = spools[report.fragment.path]
-        span, ntriples = assembly.splice(dict.fromkeys(FRAGMENT_FILES, handle), Span(report.fragment.ranges))
-        return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span, ntriples, merge,
-                       spans, result, keep_extractions)
-    span = assembly.add(report.fragment)
-    return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span,
-                   report.fragment.ntriples, merge, spans, result, keep_extractions)
+    fragment = report.fragment
+    if isinstance(fragment, Spooled):
+        if fragment.path not in spools:
+            spools[fragment.path] = open(fragment.path, "rb")  # noqa: SIM115 - closed by build()
+        span, ntriples = assembly.splice(dict.fromkeys(FRAGMENT_FILES, spools[fragment.path]), Span(fragment.ranges))
+    else:
+        span, ntriples = assembly.add(fragment), fragment.ntriples
+    return _merged(slot, report.summary, report.extraction.warnings, report.extraction, span, ntriples, merge,
+                   spans, result, keep_extractions)
 
 
 def _checked(slot: Slot, status: str, value, result: BuildResult):

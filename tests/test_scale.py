@@ -1,7 +1,10 @@
 """Building at scale: several processes, a Dask cluster, and the per-report cache give the same graph."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -124,4 +127,19 @@ def test_jobs_without_the_model_fail_in_one_line(tmp_path):
                                 env={"GOVKG_PKUSEG_MODEL": str(tmp_path / "nowhere")})
     assert result.exit_code == 3
     assert "pkuseg model not found in" in result.output and str(tmp_path / "nowhere") in result.output
+    assert not (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_jobs_with_a_model_that_fails_to_load_end_in_one_line(tmp_path):
+    """A model that is there but broken: the error reaches the driver with the first task, not a pool that
+    restarts failing workers for ever.  A fresh process, so that no fork server of this session is reused."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "weights.npz").write_bytes(b"")
+    (model / "features.pkl").write_bytes(b"not a pickle")
+    env = {**os.environ, "GOVKG_PKUSEG_MODEL": str(model)}
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(SOME[0]), "-o", str(tmp_path / "out"),
+                           "--jobs", "2", "--no-cache"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: UnpicklingError")
     assert not (tmp_path / "out" / "graph.ttl").exists()

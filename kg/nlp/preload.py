@@ -3,7 +3,7 @@ and every worker forked from it starts with them, sharing the model's pages inst
 
 ``gc.freeze()`` keeps the collector of a worker from writing to the inherited objects, which would copy their
 pages one by one.  The server lives as long as the process that started it, and so does its copy of the
-model (about 900 MB).
+model (about 900 MB); later builds in that process fork from it, with the model it loaded first.
 """
 import gc
 
@@ -15,6 +15,6 @@ try:
     shared_pipeline()
     load_gazetteer()
     config_fingerprint()
-except Exception:  # noqa: BLE001 - the server must start; each worker then loads for itself and reports why
-    pass
+except Exception:  # noqa: BLE001 - the server must start; a worker's first task then loads the pipeline, and
+    pass  # its error goes back to the driver with that task
 gc.freeze()
