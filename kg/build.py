@@ -48,10 +48,12 @@ from .ingest.reader import read_bytes
 from .link import DEFAULT_BASE, LinkedCorpus, Linker, ReportSummary, digest
 from .nlp import CONFIG, Extraction, annotate, extract, require_model, shared_pipeline
 from .nlp.extract import REGULATION, Evidence
+from .nlp.lazy_pkuseg import LAZY_CHARS
 from .refdata import cache_dir
 
 STATE_FILE = ".govkg-state.json"
 INCREMENTAL_SHARE = 0.1  # edit the store in place when at most this share of reports changed
+WHOLE_MODEL_BYTES = 3 * LAZY_CHARS  # in-process reports of more bytes than this: load all of pkuseg's model first
 
 
 @dataclass
@@ -301,6 +303,7 @@ class Slot:
     path: Path
     sha: str
     source: str  # "reuse" (previous files), "cache" (extraction cache), "run" (the per-report stage)
+    size: int  # bytes
 
 
 def plan_inputs(inputs: Iterable[str | Path], result: BuildResult, cache: ExtractionCache | None,
@@ -310,10 +313,11 @@ def plan_inputs(inputs: Iterable[str | Path], result: BuildResult, cache: Extrac
     seen: dict[str, str] = {}  # sha256 -> first path with that content
     for path in iter_inputs(inputs, result.problems):
         try:
-            sha = hashlib.sha256(read_bytes(path)).hexdigest()
+            data = read_bytes(path)
         except IngestError as err:
             result.problems.append((str(path), str(err)))
             continue
+        sha = hashlib.sha256(data).hexdigest()
         if sha in seen:
             result.problems.append((str(path), f"duplicate of {seen[sha]} (same content)"))
             continue
@@ -321,7 +325,7 @@ def plan_inputs(inputs: Iterable[str | Path], result: BuildResult, cache: Extrac
         source = "run"
         if cache and cache.has(sha):
             source = "reuse" if previous and sha in previous.spans else "cache"
-        slots.append(Slot(path, sha, source))
+        slots.append(Slot(path, sha, source, len(data)))
     return slots
 
 
@@ -407,10 +411,13 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
     added: list[bytes] = []  # in place: the new reports' triples
     old_files = previous.open() if previous else {}
     spools: dict[str, BinaryIO] = {}
+    network: NetworkWriter | None = None
     for stale in out.glob(SPOOL.format(pid="*")):
         stale.unlink()
     try:
         todo = [(s.path.name, str(s.path), None, s.sha, base) for s in slots if s.source == "run"]
+        if jobs <= 1 and not scheduler and sum(s.size for s in slots if s.source == "run") > WHOLE_MODEL_BYTES:
+            shared_pipeline().tokenizer.load_whole_model()  # too much text to look pkuseg's features up per page
         runner = (_run_dask(todo, scheduler) if scheduler else _run_local(todo, jobs, out, cache is not None)) \
             if todo else iter(())
         for slot in slots:
@@ -429,6 +436,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
             gc.collect()
 
         started = time.perf_counter()
+        # With no store loader running, this process has no other thread, and the network is drawn in a forked
+        # child on the second core while the shared part is written and the store edited.
+        network = NetworkWriter(merge, out / "graph", fork=loader is None)
         if loader:
             shared = _write_shared(merge, names, assembly, loader.add)
             loader.finish()  # the store loads the last batches while the files and the network are written
@@ -443,7 +453,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
 
             shared = _write_shared(merge, names, assembly, collect)
         assembly.close()
-        write_network(merge.network(), out / "graph")
+        network.write()
         generation = secrets.token_hex(8)
         if loader:
             triples = loader.commit(generation)
@@ -457,11 +467,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
             update_store(out / "store", removed_data, added_data, generation)
             triples = previous.triples - removed_data.count(b"\n") + added_data.count(b"\n")
             result.store_update = "in place"
+        network.wait()
         assembly.commit()
     except BaseException:
         assembly.discard()
         raise
     finally:
+        if network is not None:
+            network.stop()
         for handle in [*old_files.values(), *spools.values()]:
             handle.close()
         for spool in out.glob(SPOOL.format(pid="*")):
@@ -472,6 +485,39 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
     result.timings["merge"] = time.perf_counter() - started
     _write_report(out, result, merge.corpus, triples)
     return result
+
+
+class NetworkWriter:
+    """Writes the Gephi files of the merged network: in a forked child when ``fork`` (the caller has no other
+    thread), so it runs beside the caller's own work; otherwise when :meth:`write` is called."""
+
+    def __init__(self, merge: Merge, stem: Path, fork: bool):
+        self.merge, self.stem = merge, stem
+        self.child = None
+        if fork:
+            self.child = multiprocessing.get_context("fork").Process(target=self._draw, name="govkg-network")
+            self.child.start()
+
+    def _draw(self) -> None:
+        write_network(self.merge.network(), self.stem)
+
+    def write(self) -> None:
+        if self.child is None:
+            self._draw()
+
+    def wait(self) -> None:
+        """Until the files are written; raises if the child failed (its traceback is on stderr)."""
+        if self.child is not None:
+            self.child.join()
+            if self.child.exitcode != 0:
+                raise RuntimeError(f"writing the Gephi network {self.stem}.gexf/.graphml failed "
+                                   f"(exit code {self.child.exitcode})")
+
+    def stop(self) -> None:
+        """After an error elsewhere: end the child, if it still runs."""
+        if self.child is not None and self.child.is_alive():
+            self.child.terminate()
+            self.child.join()
 
 
 def _write_shared(merge: Merge, names: dict[str, str], assembly: Assembly, sink: Callable[[bytes], None]) -> Span:

@@ -166,6 +166,9 @@ def ensure_gazetteers() -> list[dict]:
 
 def main() -> int:
     model = ensure_pkuseg_model()
+    from .nlp.lazy_pkuseg import ensure_index  # imports spaCy: only once the packages are installed
+
+    ensure_index(Path(model["extracted"]))  # the lookup index for processes that segment a few reports
     sources = ensure_gazetteers()
     record = {"pkuseg_model": model, "gazetteers": sources}
     (GENERATED / "SOURCES.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n")

@@ -98,6 +98,27 @@ def test_a_rebuild_in_place_copies_unchanged_reports_and_edits_the_store(corpus_
     assert store_triples(out / "store") == store_triples(tmp_path / "fresh" / "store")
 
 
+def test_a_network_that_fails_in_its_child_fails_the_rebuild_and_keeps_the_old_files(corpus_and_cache, tmp_path,
+                                                                                       monkeypatch, nlp):
+    import kg.build
+
+    monkeypatch.setattr(kg.build, "INCREMENTAL_SHARE", 1.0)
+    out = tmp_path / "out"
+    build([corpus_and_cache], out, use_cache=True)
+    before = {name: (out / name).read_bytes() for name in OUTPUTS}
+    changed = corpus_and_cache / "003_c9bd385b88e6491a.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n严格执行《中华人民共和国行政强制法》。",
+                       encoding="utf-8")
+
+    def broken(net, stem):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(kg.build, "write_network", broken)  # the forked child inherits it
+    with pytest.raises(RuntimeError, match="Gephi network .*graph.gexf"):
+        build([corpus_and_cache], out, use_cache=True)
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
+
+
 def test_an_edited_output_is_not_trusted_for_a_rebuild(corpus_and_cache, tmp_path, nlp):
     out = tmp_path / "out"
     build([corpus_and_cache], out, use_cache=True)

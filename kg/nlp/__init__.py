@@ -38,7 +38,7 @@ def load_pipeline(config_path: Path = CONFIG, model_dir: Path | None = None) -> 
     model_dir = require_model(model_dir)
     config = spacy.util.load_config(config_path, overrides={"paths.pkuseg_model": str(model_dir)})
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    with _without_pkuseg_notice():
+    with without_pkuseg_notice():
         nlp.initialize()
     return nlp
 
@@ -47,7 +47,7 @@ PKUSEG_NOTICE = "features.msgpack does not exist"
 
 
 @contextlib.contextmanager
-def _without_pkuseg_notice() -> Iterator[None]:
+def without_pkuseg_notice() -> Iterator[None]:
     """spacy_pkuseg prints a WARNING on every load because pkuseg's released model has features.pkl, not
     features.msgpack.  It reads the pickle instead, as meant, so the line only alarms users; it is dropped,
     and anything else printed meanwhile is passed on."""

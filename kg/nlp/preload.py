@@ -12,7 +12,7 @@ from ..gazetteer import load as load_gazetteer
 from . import shared_pipeline
 
 try:
-    shared_pipeline()
+    shared_pipeline().tokenizer.load_whole_model()  # the workers share it, so none looks features up itself
     load_gazetteer()
     config_fingerprint()
 except Exception:  # noqa: BLE001 - the server must start; a worker's first task then loads the pipeline, and

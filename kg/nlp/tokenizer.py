@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 
 from ..gazetteer import load as load_gazetteer
+from .lazy_pkuseg import LazyPkuseg
 from .programs import QUOTES, UNQUOTED
 
 CLAUSE = re.compile(r"[^，。；：、！？,;:!?\n]*[，。；：、！？,;:!?\n]?")
@@ -41,8 +42,19 @@ class SelectiveTokenizer:
         self.segmented_chars = 0  # for the benchmark: how much text pkuseg actually read
         self.total_chars = 0
 
-    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model=None, pkuseg_user_dict="default"):
-        self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
+    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model=None, pkuseg_user_dict="default",
+                   lazy_features=True):
+        """Load pkuseg's model; with ``lazy_features`` its features are looked up per text until a process has
+        segmented enough text to make loading them all worth it (kg/nlp/lazy_pkuseg.py): the same words."""
+        if lazy_features and pkuseg_model:
+            self.inner.pkuseg_seg = LazyPkuseg(pkuseg_model, pkuseg_user_dict)
+        else:
+            self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
+
+    def load_whole_model(self) -> None:
+        """Load all of pkuseg's features now: for a process about to segment many reports."""
+        if isinstance(self.inner.pkuseg_seg, LazyPkuseg):
+            self.inner.pkuseg_seg.load_all()
 
     def __call__(self, text: str) -> Doc:
         self.total_chars += len(text)

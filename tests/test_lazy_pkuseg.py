@@ -1,0 +1,68 @@
+"""pkuseg with features looked up per text segments exactly as the real model loaded whole."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy_pkuseg
+
+from kg.nlp import lazy_pkuseg
+from kg.nlp.lazy_pkuseg import LazyPkuseg, index_dir
+from kg.refdata import pkuseg_model_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Text of our own besides the seeds: full-width letters and digits (pkuseg normalises them), spaces (it cuts
+# there), a word of pkuseg's default dictionary, pkuseg's own separators, one character, nothing.
+OWN_TEXTS = [
+    "ＡＢＣ公司于２０２３年第３季度完成ISO9001认证，营业额增长12.5%。",
+    "  区 司法局  会同 市场监管局 开展“双随机、一公开”抽查 ",
+    "深入推进“放管服”改革，全面推行“一网通办”“最多跑一次”。",
+    "依据《中华人民共和国行政处罚法》第三十二条、《某市物业管理条例》（2019年修订）作出决定。",
+    "a-b.c_d,e|f/g*h:i",
+    "法",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def segmenters():
+    model = pkuseg_model_dir()
+    return LazyPkuseg(model), spacy_pkuseg.pkuseg(str(model))
+
+
+def seed_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+
+
+def test_same_words_as_the_whole_model(segmenters):
+    lazy, whole = segmenters
+    texts = OWN_TEXTS + [line for text in seed_texts() for line in text.splitlines()[:40]]
+    assert sum(map(len, texts)) < lazy_pkuseg.LAZY_CHARS  # all of it looked up per text
+    for text in texts:
+        assert lazy.cut(text) == whole.cut(text), text
+    assert lazy.lazy
+    # it holds only what the texts asked for
+    assert 0 < len(lazy.feature_extractor.feature_to_idx) < len(whole.feature_extractor.feature_to_idx) / 10
+
+
+def test_whole_model_after_enough_text(monkeypatch):
+    monkeypatch.setattr(lazy_pkuseg, "LAZY_CHARS", 2_000)
+    lazy, whole = LazyPkuseg(pkuseg_model_dir()), spacy_pkuseg.pkuseg(str(pkuseg_model_dir()))
+    text = seed_texts()[0]
+    pages = [text[i:i + 1_500] for i in range(0, 4_500, 1_500)]
+    assert [lazy.cut(p) for p in pages] == [whole.cut(p) for p in pages]
+    assert not lazy.lazy  # the second page passed 2,000 characters
+    assert len(lazy.feature_extractor.feature_to_idx) == len(whole.feature_extractor.feature_to_idx)
+
+
+def test_the_index_is_named_by_the_model_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVKG_CACHE", str(tmp_path / "cache"))
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "features.pkl").write_bytes(b"a")
+    (model / "weights.npz").write_bytes(b"b")
+    first = index_dir(model)
+    assert first.parent == tmp_path / "cache" / "pkuseg-index"
+    (model / "features.pkl").write_bytes(b"a changed model")
+    assert index_dir(model) != first
