@@ -416,7 +416,10 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         stale.unlink()
     try:
         todo = [(s.path.name, str(s.path), None, s.sha, base) for s in slots if s.source == "run"]
-        if jobs <= 1 and not scheduler and sum(s.size for s in slots if s.source == "run") > WHOLE_MODEL_BYTES:
+        todo_bytes = sum(s.size for s in slots if s.source == "run")
+        if in_place and todo_bytes <= WHOLE_MODEL_BYTES:
+            jobs = 1  # a few pages: workers would each load the whole model to save less than that costs
+        if jobs <= 1 and not scheduler and todo_bytes > WHOLE_MODEL_BYTES:
             shared_pipeline().tokenizer.load_whole_model()  # too much text to look pkuseg's features up per page
         runner = (_run_dask(todo, scheduler) if scheduler else _run_local(todo, jobs, out, cache is not None)) \
             if todo else iter(())
@@ -494,7 +497,7 @@ class NetworkWriter:
     def __init__(self, merge: Merge, stem: Path, fork: bool):
         self.merge, self.stem = merge, stem
         self.child = None
-        if fork:
+        if fork and "fork" in multiprocessing.get_all_start_methods():
             self.child = multiprocessing.get_context("fork").Process(target=self._draw, name="govkg-network")
             self.child.start()
 

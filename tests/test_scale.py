@@ -90,7 +90,7 @@ def test_a_rebuild_in_place_copies_unchanged_reports_and_edits_the_store(corpus_
     changed.write_text(changed.read_text(encoding="utf-8") + "\n严格执行《中华人民共和国行政强制法》。",
                        encoding="utf-8")
     (corpus_and_cache / "000_5bffe77e46665402.txt").unlink()
-    again = build([corpus_and_cache], out, use_cache=True)
+    again = build([corpus_and_cache], out, use_cache=True, jobs=2)  # one page: run here, not in workers
     assert (again.reused, again.store_update, again.reports_built) == (3, "in place", 4)
     fresh = build([corpus_and_cache], tmp_path / "fresh")
     assert fresh.store_update == "new"
