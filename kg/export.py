@@ -145,8 +145,10 @@ class Assembly:
         except OSError:  # a file system without it: copy through Python
             pass
         if copied < length:
-            source.seek(offset + copied)
-            handle.write(source.read(length - copied))
+            rest = os.pread(source.fileno(), length - copied, offset + copied)
+            if len(rest) < length - copied:  # the previous file is shorter than its state said
+                raise OSError(f"{self.paths[name].name}: a fragment to copy ends past the end of the previous file")
+            handle.write(rest)
         return start, length
 
     def _separate(self, name: str, length: int) -> BinaryIO:

@@ -151,6 +151,18 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["graph.graphml"]
 
 
+def test_a_previous_file_shorter_than_its_state_fails_the_copy_and_leaves_no_temporary_file(tmp_path):
+    assembly = export.Assembly(tmp_path, {})
+    assembly.add(export.Fragment(b"{}\n", b"<urn:a> <urn:b> <urn:c> .\n", b"<urn:a> <urn:b> <urn:c> .\n", b"{}"))
+    with open(tmp_path / "old.nt", "wb") as old:
+        old.write(b"x")
+    with pytest.raises(OSError, match="ends past the end"), open(tmp_path / "old.nt", "rb") as old:
+        assembly.splice(dict.fromkeys(export.FRAGMENT_FILES, old), export.Span(
+            dict.fromkeys(export.FRAGMENT_FILES, (0, 10))), ntriples=False)  # 9 bytes past the end of the file
+    assembly.discard()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.nt"]
+
+
 any_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)
 
 
