@@ -66,3 +66,20 @@ def test_the_index_is_named_by_the_model_files(tmp_path, monkeypatch):
     assert first.parent == tmp_path / "cache" / "pkuseg-index"
     (model / "features.pkl").write_bytes(b"a changed model")
     assert index_dir(model) != first
+
+
+def test_an_index_that_cannot_be_built_falls_back_to_the_whole_model(tmp_path, monkeypatch):
+    from kg.nlp import load_pipeline
+
+    model = pkuseg_model_dir()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "pkuseg-index").write_text("a file where the index directory should be")
+    monkeypatch.setenv("GOVKG_PKUSEG_MODEL", str(model))  # the model stays; the index would go in the new cache
+    monkeypatch.setenv("GOVKG_CACHE", str(cache))
+    with pytest.warns(UserWarning, match="feature index is unusable"):
+        nlp = load_pipeline()
+    segmenter = nlp.tokenizer.inner.pkuseg_seg
+    assert not isinstance(segmenter, LazyPkuseg)
+    text = "深入推进“放管服”改革"
+    assert segmenter.cut(text) == spacy_pkuseg.pkuseg(str(model)).cut(text)

@@ -11,6 +11,8 @@ in the config segments everything (the benchmark compares the two).
 from __future__ import annotations
 
 import re
+import sqlite3
+import warnings
 
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
@@ -47,9 +49,12 @@ class SelectiveTokenizer:
         """Load pkuseg's model; with ``lazy_features`` its features are looked up per text until a process has
         segmented enough text to make loading them all worth it (kg/nlp/lazy_pkuseg.py): the same words."""
         if lazy_features and pkuseg_model:
-            self.inner.pkuseg_seg = LazyPkuseg(pkuseg_model, pkuseg_user_dict)
-        else:
-            self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
+            try:
+                self.inner.pkuseg_seg = LazyPkuseg(pkuseg_model, pkuseg_user_dict)
+                return
+            except (OSError, sqlite3.Error) as err:  # e.g. a read-only cache: the index cannot be built
+                warnings.warn(f"pkuseg's feature index is unusable ({err}); loading the whole model", stacklevel=2)
+        self.inner.initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
 
     def load_whole_model(self) -> None:
         """Load all of pkuseg's features now: for a process about to segment many reports."""
