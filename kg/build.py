@@ -53,7 +53,9 @@ from .refdata import cache_dir
 
 STATE_FILE = ".govkg-state.json"
 INCREMENTAL_SHARE = 0.1  # edit the store in place when at most this share of reports changed
-WHOLE_MODEL_BYTES = 3 * LAZY_CHARS  # in-process reports of more bytes than this: load all of pkuseg's model first
+# Pages to run here of more bytes than this load all of pkuseg's model first: a page has about 3 bytes a
+# character, and pkuseg reads about a third of its characters (the clauses a recogniser uses).
+WHOLE_MODEL_BYTES = 9 * LAZY_CHARS
 
 
 @dataclass
@@ -439,8 +441,8 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
             gc.collect()
 
         started = time.perf_counter()
-        # With no store loader running, this process has no other thread, and the network is drawn in a forked
-        # child on the second core while the shared part is written and the store edited.
+        # With no store loader running, no thread of ours but this one is at work, and the network is drawn in a
+        # forked child on the second core while the shared part is written and the store edited.
         network = NetworkWriter(merge, out / "graph", fork=loader is None)
         if loader:
             shared = _write_shared(merge, names, assembly, loader.add)

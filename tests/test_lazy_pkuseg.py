@@ -46,6 +46,16 @@ def test_same_words_as_the_whole_model(segmenters):
     assert 0 < len(lazy.feature_extractor.feature_to_idx) < len(whole.feature_extractor.feature_to_idx) / 10
 
 
+def test_threads_share_one_lazy_segmenter(segmenters):
+    """A Dask worker may run the pipeline on several threads: each gets the words the whole model gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lazy, whole = LazyPkuseg(pkuseg_model_dir()), segmenters[1]
+    lines = [line for text in seed_texts() for line in text.splitlines()[40:80] if line.strip()]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lazy.cut, lines)) == [whole.cut(line) for line in lines]
+
+
 def test_whole_model_after_enough_text(monkeypatch):
     monkeypatch.setattr(lazy_pkuseg, "LAZY_CHARS", 2_000)
     lazy, whole = LazyPkuseg(pkuseg_model_dir()), spacy_pkuseg.pkuseg(str(pkuseg_model_dir()))

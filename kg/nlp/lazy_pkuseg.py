@@ -22,6 +22,7 @@ import pickle
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -156,7 +157,10 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
         self.preprocesser = spacy_pkuseg.Preprocesser(user_file)
         self.postprocesser = spacy_pkuseg.Postprocesser(None, None if user_dict is None else [str(default_dict)])
         index = ensure_index(self.model_dir)
-        self._features = sqlite3.connect(f"file:{index / 'features.sqlite'}?mode=ro", uri=True)
+        # one connection, used under a lock: a Dask worker may run the pipeline on several threads
+        self._lock = threading.Lock()
+        self._features = sqlite3.connect(f"file:{index / 'features.sqlite'}?mode=ro", uri=True,
+                                         check_same_thread=False)
         meta = {k: json.loads(v) for k, v in self._features.execute("SELECT key, value FROM meta")}
         self._features.execute("CREATE TEMP TABLE wanted (text TEXT PRIMARY KEY) WITHOUT ROWID")
         extractor = FeatureExtractor.__new__(FeatureExtractor)
@@ -183,6 +187,10 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
 
     def load_all(self) -> None:
         """Load every feature, as pkuseg does: for a process about to segment much text."""
+        with self._lock:
+            self._load_all()
+
+    def _load_all(self) -> None:
         if not self.lazy:
             return
         from . import without_pkuseg_notice  # kg.nlp imports this module
@@ -197,13 +205,17 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
 
     def _cut(self, text: str) -> list[str]:
         if self.lazy:
-            self._look_up(text)
+            with self._lock:
+                self._look_up(text)
+        # Another thread only ever adds features or swaps in the whole extractor: what this text needs stays.
         return super()._cut(text)
 
     def _look_up(self, text: str) -> None:
+        if not self.lazy:
+            return
         self.lazy_chars += len(text)
         if self.lazy_chars > LAZY_CHARS:
-            self.load_all()
+            self._load_all()
             return
         nodes = list(FeatureExtractor.normalize_text(text))
         keys = lookup_keys(nodes, self.feature_extractor.unigram) - self._asked
