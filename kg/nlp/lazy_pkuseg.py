@@ -2,14 +2,14 @@
 reports does not load pkuseg's whole model.
 
 Loading the model means unpickling 2.6 million feature strings into a dict and building sets of 1.2 million
-words and word pairs: 3-4 s, most of a one-report rebuild.  Yet a page of 10,000 characters asks for only
+words and word pairs: 2-4 s, most of a one-report rebuild.  Yet a page of 10,000 characters asks for only
 about 30,000 distinct features.  pkuseg's feature extractor (Cython) asks ``feature in feature_to_idx`` for a
 fixed set of strings made from each character's neighbours and the dictionary words around it;
 :func:`lookup_keys` makes the same strings in Python, and they are looked up in an SQLite index of the model's
 features, built once from ``features.pkl``.  Since every feature the text can ask for is in the dict when it
 asks, the segmentation is the same as with the whole model (a test checks this against the real model).
 
-Looking features up costs about 25 µs a character, so past :data:`LAZY_CHARS` characters (about what a
+Looking features up costs about 20 µs a character, so past :data:`LAZY_CHARS` characters (about what a
 whole load costs) the segmenter loads the whole model after all.  The weights are a memory-mapped copy of
 ``weights.npz``: only the rows a text uses are read, and processes share their pages.
 """
@@ -144,6 +144,16 @@ def _words(candidates: Iterable[str], unigram: set[str], prefix: str | None, add
     return words
 
 
+def _extractor(unigram: Iterable[str], feature_to_idx: dict[str, int], tag_to_idx: dict[str, int]) -> FeatureExtractor:
+    """pkuseg's feature extractor without the set of word pairs, which pkuseg reads only when training."""
+    extractor = FeatureExtractor.__new__(FeatureExtractor)
+    extractor.unigram = set(unigram)
+    extractor.bigram = set()
+    extractor.feature_to_idx = feature_to_idx
+    extractor.tag_to_idx = tag_to_idx
+    return extractor
+
+
 class LazyPkuseg(spacy_pkuseg.pkuseg):
     """pkuseg with the model's features looked up per text (see the module's docstring); segments exactly as
     ``spacy_pkuseg.pkuseg(model_dir, user_dict)`` does."""
@@ -163,12 +173,7 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
                                          check_same_thread=False)
         meta = {k: json.loads(v) for k, v in self._features.execute("SELECT key, value FROM meta")}
         self._features.execute("CREATE TEMP TABLE wanted (text TEXT PRIMARY KEY) WITHOUT ROWID")
-        extractor = FeatureExtractor.__new__(FeatureExtractor)
-        extractor.unigram = set(meta["unigram"])
-        extractor.bigram = set()  # pkuseg reads it only when training
-        extractor.feature_to_idx = {}
-        extractor.tag_to_idx = meta["tag_to_idx"]
-        self.feature_extractor = extractor
+        extractor = self.feature_extractor = _extractor(meta["unigram"], {}, meta["tag_to_idx"])
         model = Model.__new__(Model)
         model.n_tag, model.n_feature = meta["n_tag"], meta["n_feature"]
         model.n_transition_feature = model.n_tag * (model.n_feature + model.n_tag)
@@ -193,12 +198,9 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
     def _load_all(self) -> None:
         if not self.lazy:
             return
-        from . import without_pkuseg_notice  # kg.nlp imports this module
-
-        with without_pkuseg_notice():
-            whole = FeatureExtractor.load(str(self.model_dir))
-        whole.bigram = set()
-        self.feature_extractor = whole
+        with open(self.model_dir / "features.pkl", "rb") as fh:
+            features = pickle.load(fh)  # noqa: S301 - as FeatureExtractor.load does, less its set of word pairs
+        self.feature_extractor = _extractor(features["unigram"], features["feature_to_idx"], features["tag_to_idx"])
         self._features.close()
         self._features = None
         self._asked = set()
