@@ -69,6 +69,7 @@ class BuildResult:
     reused: int = 0  # reports whose fragments were copied from the previous build
     reports_built: int = 0
     store_update: str = ""  # "new" or "in place"
+    shared_chunks: tuple[int, int] = (0, 0)  # (copied from the previous build, all) chunks of the shared part
 
 
 @functools.cache
@@ -255,7 +256,7 @@ class PreviousBuild:
     """Where each report's fragment sits in the files of the last build into the same ``out/``."""
 
     spans: dict[str, Span]  # sha256 -> span
-    shared: Span
+    chunks: list[SharedChunk]  # the shared part, chunk by chunk
     generation: str | None
     triples: int
     out: Path
@@ -269,15 +270,19 @@ class PreviousBuild:
                 return None
             if _file_stamps(out) != state["files"]:
                 return None
-        except (OSError, ValueError, KeyError):
+            spans = {sha: _span(ranges) for sha, ranges in state["reports"].items()}
+            chunks = [SharedChunk(key, _span(ranges)) for key, ranges in state["shared"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):  # no state, or not one this can read
             return None
-        spans = {sha: Span({k: tuple(v) for k, v in ranges.items()}) for sha, ranges in state["reports"].items()}
         generation = state["generation"] if generation_of(out / "store") == state["generation"] else None
-        return cls(spans, Span({k: tuple(v) for k, v in state["shared"].items()}), generation, state["triples"],
-                   out)
+        return cls(spans, chunks, generation, state["triples"], out)
 
     def open(self) -> dict:
         return {name: open(self.out / file, "rb") for name, file in FRAGMENT_FILES.items()}
+
+
+def _span(ranges: dict[str, list[int]]) -> Span:
+    return Span({name: tuple(r) for name, r in ranges.items()})
 
 
 def _file_stamps(out: Path) -> dict[str, list[int]]:
@@ -289,9 +294,10 @@ def _file_stamps(out: Path) -> dict[str, list[int]]:
     return stamps
 
 
-def _save_state(out: Path, base: str, spans: dict[str, Span], shared: Span, generation: str, triples: int) -> None:
-    state = {"format": 1, "pipeline": pipeline_fingerprint(), "base": base, "generation": generation,
-             "triples": triples, "files": _file_stamps(out), "shared": shared.ranges,
+def _save_state(out: Path, base: str, spans: dict[str, Span], shared: list[SharedChunk], generation: str,
+                triples: int) -> None:
+    state = {"format": 2, "pipeline": pipeline_fingerprint(), "base": base, "generation": generation,
+             "triples": triples, "files": _file_stamps(out), "shared": [[c.key, c.span.ranges] for c in shared],
              "reports": {sha: s.ranges for sha, s in spans.items()}}
     write_text(out / STATE_FILE, json.dumps(state))
 
@@ -444,19 +450,11 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         # With no store loader running, no thread of ours but this one is at work, and the network is drawn in a
         # forked child on the second core while the shared part is written and the store edited.
         network = NetworkWriter(merge, out / "graph", fork=loader is None)
+        old_chunks = {c.key: c.span for c in previous.chunks} if previous else {}
+        shared = _write_shared(merge, names, assembly, old_files, old_chunks, loader.add if loader else None)
+        result.shared_chunks = (sum(c.reused for c in shared), len(shared))
         if loader:
-            shared = _write_shared(merge, names, assembly, loader.add)
             loader.finish()  # the store loads the last batches while the files and the network are written
-        else:
-            old_shared = _line_hashes(old_files["ntriples"], previous.shared.ranges["ntriples"])
-            new_shared: set[int] = set()
-
-            def collect(ntriples: bytes) -> None:
-                lines = ntriples.splitlines(True)
-                new_shared.update(map(hash, lines))
-                added.append(b"".join(line for line in lines if hash(line) not in old_shared))
-
-            shared = _write_shared(merge, names, assembly, collect)
         assembly.close()
         network.write()
         generation = secrets.token_hex(8)
@@ -466,9 +464,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, base: str = DEFAULT_BAS
         else:
             removed = [_read(old_files["ntriples"], span.ranges["ntriples"])
                        for sha, span in previous.spans.items() if sha not in reused]
-            removed += [line for line in _lines(old_files["ntriples"], previous.shared.ranges["ntriples"])
-                        if hash(line) not in new_shared]
-            removed_data, added_data = b"".join(removed), b"".join(added)
+            with assembly.reader("ntriples") as new_nt:
+                shared_out, shared_in = _changed_lines(old_files["ntriples"], previous.chunks, new_nt, shared)
+            removed_data, added_data = b"".join(removed + shared_out), b"".join(added + shared_in)
             update_store(out / "store", removed_data, added_data, generation)
             triples = previous.triples - removed_data.count(b"\n") + added_data.count(b"\n")
             result.store_update = "in place"
@@ -525,19 +523,47 @@ class NetworkWriter:
             self.child.join()
 
 
-def _write_shared(merge: Merge, names: dict[str, str], assembly: Assembly, sink: Callable[[bytes], None]) -> Span:
-    """The shared part, a chunk at a time, into the files and to ``sink`` (the store's loader or the diff)."""
-    first = last = None
-    for chunk in shared_chunks(merge.corpus, config_fingerprint(), merge.direct_edges()):
-        ntriples = chunk.text()
-        span = assembly.add(fragment_from_ntriples("", ntriples, names))
-        sink(ntriples.encode("utf-8"))
-        first = first or span
-        last = span
-    if first is None:
-        return assembly.add(Fragment(b"", b"", b"", b""))
-    return Span({name: (first.ranges[name][0], last.ranges[name][0] + last.ranges[name][1] - first.ranges[name][0])
-                 for name in FRAGMENT_FILES})
+@dataclass
+class SharedChunk:
+    """One chunk of the shared part: the digest of its N-Triples, and where it sits in the files."""
+
+    key: str
+    span: Span
+    reused: bool = False  # copied from the previous files
+
+
+def _write_shared(merge: Merge, names: dict[str, str], assembly: Assembly, old_files: dict,
+                  old_chunks: dict[str, Span], sink: Callable[[bytes], None] | None) -> list[SharedChunk]:
+    """The shared part, a chunk at a time, into the files and to ``sink`` (the store's loader).  A chunk whose
+    N-Triples the previous build wrote too is copied from its files: only the chunks beside a change are written
+    as Turtle and JSON-LD again."""
+    chunks = []
+    for graph in shared_chunks(merge.corpus, config_fingerprint(), merge.direct_edges()):
+        ntriples = graph.text().encode("utf-8")
+        key = hashlib.blake2b(ntriples, digest_size=16).hexdigest()
+        old = old_chunks.get(key)
+        if old is not None:
+            span, _ = assembly.splice(old_files, old, ntriples=False)
+        else:
+            span = assembly.add(fragment_from_ntriples("", ntriples.decode("utf-8"), names))
+        if sink:
+            sink(ntriples)
+        chunks.append(SharedChunk(key, span, reused=old is not None))
+    return chunks
+
+
+def _changed_lines(old_nt: BinaryIO, old_chunks: list[SharedChunk], new_nt: BinaryIO,
+                   new_chunks: list[SharedChunk]) -> tuple[list[bytes], list[bytes]]:
+    """The shared part's triples (N-Triples lines) that a store edited in place loses and gains.  Chunks the
+    build reused are the same in both, and no triple is in two chunks, so only the others are read."""
+    kept = {c.key for c in new_chunks if c.reused}
+    old_spans = [c.span.ranges["ntriples"] for c in old_chunks if c.key not in kept]
+    new_spans = [c.span.ranges["ntriples"] for c in new_chunks if not c.reused]
+    old_lines = {hash(line) for span in old_spans for line in _lines(old_nt, span)}
+    new_lines = {hash(line) for span in new_spans for line in _lines(new_nt, span)}
+    lost = [line for span in old_spans for line in _lines(old_nt, span) if hash(line) not in new_lines]
+    gained = [line for span in new_spans for line in _lines(new_nt, span) if hash(line) not in old_lines]
+    return lost, gained
 
 
 def _lines(handle, span: tuple[int, int]) -> Iterator[bytes]:
@@ -549,10 +575,6 @@ def _lines(handle, span: tuple[int, int]) -> Iterator[bytes]:
             return
         remaining -= len(line)
         yield line
-
-
-def _line_hashes(handle, span: tuple[int, int]) -> set[int]:
-    return set(map(hash, _lines(handle, span)))
 
 
 def _read(handle, span: tuple[int, int]) -> bytes:

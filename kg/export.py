@@ -171,6 +171,10 @@ class Assembly:
         for handle in self.files.values():
             handle.close()
 
+    def reader(self, name: str) -> BinaryIO:
+        """One of the new files, to read back after :meth:`close` and before :meth:`commit`."""
+        return open(self.temps[name], "rb")  # noqa: SIM115 - the caller closes it
+
     def commit(self) -> None:
         for name, tmp in self.temps.items():
             os.replace(tmp, self.paths[name])

@@ -10,6 +10,7 @@ Triples are N-Triples lines; pyoxigraph (Rust) parses them into the store and wr
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -133,16 +134,24 @@ def shared_graph(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict
     return g
 
 
-SHARED_CHUNK = 20_000  # triples: the shared part is made, written and loaded a chunk at a time
+SHARED_CHUNK = 20_000  # most triples in a chunk: the shared part is made, written and loaded a chunk at a time
+CHUNK_MIN = 1_000  # fewest triples in a chunk before a content-chosen cut
+CUT_ONE_IN = 256  # after the minimum, a chunk ends after about one unit (entity or edge) in this many
 
 
-def shared_chunks(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict | None = None,
-                  size: int = SHARED_CHUNK) -> Iterator[Graph]:
+def _cut_after(key: str, size: int) -> bool:
+    """Whether a chunk of ``size`` triples ends after the unit named ``key``.  The cut is chosen by the unit's
+    content, not by a count from the start, so adding or dropping an entity moves only the cut beside it, and a
+    rebuild finds every other chunk byte for byte as it was (and copies its Turtle and JSON-LD)."""
+    return size >= SHARED_CHUNK or (size >= CHUNK_MIN and zlib.crc32(key.encode("utf-8")) % CUT_ONE_IN == 0)
+
+
+def shared_chunks(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict | None = None) -> Iterator[Graph]:
     """What no single report owns: the build activity, every entity but reports, and the governments' direct
     ``cites`` and ``runsProgram`` edges (``edges``: (government, entity) -> relation; else from occurrences).
 
-    In graphs of about ``size`` triples, cut between subjects, so memory stays flat on a national corpus; the
-    cuts depend only on the content."""
+    In graphs of at most :data:`SHARED_CHUNK` triples, cut between subjects (see :func:`_cut_after`), so memory
+    stays flat on a national corpus; the cuts depend only on the content."""
     g = Graph()
     activity = nt_iri(activity_iri(corpus.base, config_fingerprint))
     g.add(activity, T(RDF, "type"), T(GOV, "BuildActivity"))
@@ -152,7 +161,7 @@ def shared_chunks(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dic
         entity = corpus.entities[iri]
         if entity.type != "Report":
             _add_entity(g, entity)
-        if len(g) >= size:
+        if _cut_after(iri, len(g)):
             yield g
             g = Graph()
     if edges is None:
@@ -162,7 +171,7 @@ def shared_chunks(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dic
             g.add(nt_iri(subject), T(GOV, "cites"), nt_iri(entity))
         elif relation == PROGRAM:
             g.add(nt_iri(subject), T(GOV, "runsProgram"), nt_iri(entity))
-        if len(g) >= size:
+        if _cut_after(subject + entity, len(g)):
             yield g
             g = Graph()
     if len(g):

@@ -98,6 +98,30 @@ def test_a_rebuild_in_place_copies_unchanged_reports_and_edits_the_store(corpus_
     assert store_triples(out / "store") == store_triples(tmp_path / "fresh" / "store")
 
 
+def test_a_rebuild_copies_the_shared_chunks_a_change_left_alone(corpus_and_cache, tmp_path, monkeypatch, nlp):
+    import kg.build
+    import kg.graph
+
+    monkeypatch.setattr(kg.build, "INCREMENTAL_SHARE", 1.0)
+    monkeypatch.setattr(kg.graph, "CHUNK_MIN", 40)  # many small chunks from five reports
+    monkeypatch.setattr(kg.graph, "CUT_ONE_IN", 8)
+    out = tmp_path / "out"
+    first = build([corpus_and_cache], out, use_cache=True)
+    assert first.shared_chunks[0] == 0 and first.shared_chunks[1] > 20
+    changed = corpus_and_cache / "003_c9bd385b88e6491a.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n严格执行《中华人民共和国行政强制法》。"
+                       "\n区市场监督管理局开展“互联网+监管”。", encoding="utf-8")
+    again = build([corpus_and_cache], out, use_cache=True)
+    reused, total = again.shared_chunks
+    assert again.store_update == "in place" and total - 6 <= reused < total  # only the chunks beside the change
+    (corpus_and_cache / "000_5bffe77e46665402.txt").unlink()  # what only it cited leaves the shared part
+    third = build([corpus_and_cache], out, use_cache=True)
+    assert third.store_update == "in place" and third.shared_chunks[0] > 0
+    build([corpus_and_cache], tmp_path / "fresh")
+    assert_same(out, tmp_path / "fresh")
+    assert store_triples(out / "store") == store_triples(tmp_path / "fresh" / "store")
+
+
 def test_a_network_that_fails_in_its_child_fails_the_rebuild_and_keeps_the_old_files(corpus_and_cache, tmp_path,
                                                                                        monkeypatch, nlp):
     import kg.build
@@ -127,6 +151,23 @@ def test_an_edited_output_is_not_trusted_for_a_rebuild(corpus_and_cache, tmp_pat
     again = build([corpus_and_cache], out, use_cache=True)
     assert (again.reused, again.cached, again.store_update) == (0, 5, "new")
     assert "<urn:x>" not in (out / "graph.nt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("garble", [lambda state: state.update(shared={"ntriples": [0, 1]}),
+                                    lambda state: state.update(reports=[1, 2]),
+                                    lambda state: state.pop("shared")])
+def test_a_state_file_it_cannot_read_means_a_full_build(corpus_and_cache, tmp_path, garble, nlp):
+    import json
+
+    from kg.build import STATE_FILE
+
+    out = tmp_path / "out"
+    build([corpus_and_cache], out, use_cache=True)
+    state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    garble(state)
+    (out / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    again = build([corpus_and_cache], out, use_cache=True)
+    assert (again.reused, again.cached, again.store_update) == (0, 5, "new")
 
 
 def test_the_build_draws_the_same_network_as_the_store(local_build, tmp_path):
