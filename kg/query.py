@@ -66,14 +66,13 @@ def run_oxigraph(graph_path: Path, sparql: str) -> Table:
     if not isinstance(results, pyoxigraph.QuerySolutions):
         raise QueryError("only SELECT queries are supported")
     columns = [v.value for v in results.variables]
-    rows = [[_oxi_value(solution[c]) for c in columns] for solution in results]
-    return Table(columns, rows)
-
-
-def _oxi_value(term) -> str:
-    if term is None:
-        return ""
-    return term.value
+    # Written as SPARQL CSV in Rust and read back by the csv module: each value is its lexical form (what
+    # ``term.value`` gives; unbound is empty), without a Python object per term, a third of the time on a
+    # national table.
+    text = results.serialize(format=pyoxigraph.QueryResultsFormat.CSV).decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader, None)  # the header: the variables again
+    return Table(columns, list(reader))
 
 
 def run_rdflib(graph_path: Path, sparql: str) -> Table:

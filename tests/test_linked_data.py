@@ -127,3 +127,18 @@ def test_evidence_is_generated_by_a_versioned_build(seeds_build):
     assert len(activities) == 1
     assert str(g.value(next(iter(activities)), GOV.softwareVersion)) == f"govkg {__version__}"
     assert set(g.objects(None, URIRef("http://www.w3.org/ns/prov#wasGeneratedBy"))) == activities
+
+
+def test_query_values_come_back_as_written_by_both_engines(tmp_path):
+    from kg import query as q
+
+    graph = tmp_path / "graph.ttl"
+    graph.write_text('@prefix ex: <http://example.org/> .\n'
+                     'ex:a ex:says "逗号,引号\\"与\\n换行"@zh ; ex:n 3 .\n'
+                     'ex:b ex:says "" .\n', encoding="utf-8")
+    sparql = ("SELECT ?s ?text ?n WHERE { ?s <http://example.org/says> ?text "
+              "OPTIONAL { ?s <http://example.org/n> ?n } }")
+    expected = [["http://example.org/a", '逗号,引号"与\n换行', "3"], ["http://example.org/b", "", ""]]
+    for engine in ("oxigraph", "rdflib"):
+        table = q.run(graph, sparql, engine)
+        assert (table.columns, table.rows) == (["s", "text", "n"], expected), engine
