@@ -93,3 +93,23 @@ def test_an_index_that_cannot_be_built_falls_back_to_the_whole_model(tmp_path, m
     assert not isinstance(segmenter, LazyPkuseg)
     text = "深入推进“放管服”改革"
     assert segmenter.cut(text) == spacy_pkuseg.pkuseg(str(model)).cut(text)
+
+
+def test_only_the_half_built_indexes_of_dead_processes_are_removed(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    host = socket.gethostname()
+    dead = tmp_path / f"{lazy_pkuseg.BUILDING}{host}-{gone.stdout.strip()}-ab1_x"
+    alive = tmp_path / f"{lazy_pkuseg.BUILDING}{host}-{os.getpid()}-cd2_y"
+    elsewhere = tmp_path / f"{lazy_pkuseg.BUILDING}other-host-{gone.stdout.strip()}-ef3_z"
+    index = tmp_path / "0123abcd"
+    for directory in (dead, alive, elsewhere, index):
+        directory.mkdir()
+        (directory / "features.sqlite").write_bytes(b"x")
+    assert lazy_pkuseg.remove_abandoned_builds(tmp_path) == [dead]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (alive, elsewhere, index))

@@ -20,6 +20,7 @@ import json
 import os
 import pickle
 import shutil
+import socket
 import sqlite3
 import tempfile
 import threading
@@ -49,6 +50,34 @@ def index_dir(model_dir: Path) -> Path:
     return cache_dir() / "pkuseg-index" / hasher.hexdigest()[:16]
 
 
+BUILDING = ".building-"  # an index being built: .building-HOST-PID-XXXX
+
+
+def remove_abandoned_builds(directory: Path) -> list[Path]:
+    """Remove the half-built indexes (about 170 MB each) of processes on this host that no longer run: a
+    process killed while building cannot clean up after itself.  Returns what was removed."""
+    removed = []
+    host = socket.gethostname()
+    for work in directory.glob(f"{BUILDING}*"):
+        owner = work.name[len(BUILDING):].rpartition("-")[0]  # HOST-PID (the random suffix has no dash)
+        owner_host, _, pid = owner.rpartition("-")
+        if owner_host != host or not pid.isdigit() or _running(int(pid)):
+            continue
+        shutil.rmtree(work, ignore_errors=True)
+        removed.append(work)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def ensure_index(model_dir: Path) -> Path:
     """The lookup index of the model in ``model_dir``, built if missing (about 10 s, once).
 
@@ -58,7 +87,8 @@ def ensure_index(model_dir: Path) -> Path:
     if (target / "features.sqlite").exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
+    remove_abandoned_builds(target.parent)
+    work = Path(tempfile.mkdtemp(prefix=f"{BUILDING}{socket.gethostname()}-{os.getpid()}-", dir=target.parent))
     try:
         _write_index(Path(model_dir), work)
         os.replace(work, target)
