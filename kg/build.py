@@ -272,10 +272,11 @@ class PreviousBuild:
                 return None
             spans = {sha: _span(ranges) for sha, ranges in state["reports"].items()}
             chunks = [SharedChunk(key, _span(ranges)) for key, ranges in state["shared"]]
+            generation, triples = str(state["generation"]), int(state["triples"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):  # no state, or not one this can read
             return None
-        generation = state["generation"] if generation_of(out / "store") == state["generation"] else None
-        return cls(spans, chunks, generation, state["triples"], out)
+        generation = generation if generation_of(out / "store") == generation else None
+        return cls(spans, chunks, generation, triples, out)
 
     def open(self) -> dict:
         return {name: open(self.out / file, "rb") for name, file in FRAGMENT_FILES.items()}
@@ -559,6 +560,8 @@ def _changed_lines(old_nt: BinaryIO, old_chunks: list[SharedChunk], new_nt: Bina
     kept = {c.key for c in new_chunks if c.reused}
     old_spans = [c.span.ranges["ntriples"] for c in old_chunks if c.key not in kept]
     new_spans = [c.span.ranges["ntriples"] for c in new_chunks if not c.reused]
+    # Each side is read twice (hashes, then the lines not on the other side) rather than held: a rebuild that
+    # changed many reports may touch most chunks of a national shared part.
     old_lines = {hash(line) for span in old_spans for line in _lines(old_nt, span)}
     new_lines = {hash(line) for span in new_spans for line in _lines(new_nt, span)}
     lost = [line for span in old_spans for line in _lines(old_nt, span) if hash(line) not in new_lines]

@@ -134,7 +134,8 @@ def shared_graph(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dict
     return g
 
 
-SHARED_CHUNK = 20_000  # most triples in a chunk: the shared part is made, written and loaded a chunk at a time
+SHARED_CHUNK = 20_000  # a chunk ends after the unit that reaches this many triples: the shared part is made,
+# written and loaded a chunk at a time
 CHUNK_MIN = 1_000  # fewest triples in a chunk before a content-chosen cut
 CUT_ONE_IN = 256  # after the minimum, a chunk ends after about one unit (entity or edge) in this many
 
@@ -150,7 +151,7 @@ def shared_chunks(corpus: LinkedCorpus, config_fingerprint: str = "", edges: dic
     """What no single report owns: the build activity, every entity but reports, and the governments' direct
     ``cites`` and ``runsProgram`` edges (``edges``: (government, entity) -> relation; else from occurrences).
 
-    In graphs of at most :data:`SHARED_CHUNK` triples, cut between subjects (see :func:`_cut_after`), so memory
+    In graphs of at most about :data:`SHARED_CHUNK` triples, cut between subjects (see :func:`_cut_after`), so memory
     stays flat on a national corpus; the cuts depend only on the content."""
     g = Graph()
     activity = nt_iri(activity_iri(corpus.base, config_fingerprint))

@@ -155,7 +155,8 @@ def test_an_edited_output_is_not_trusted_for_a_rebuild(corpus_and_cache, tmp_pat
 
 @pytest.mark.parametrize("garble", [lambda state: state.update(shared={"ntriples": [0, 1]}),
                                     lambda state: state.update(reports=[1, 2]),
-                                    lambda state: state.pop("shared")])
+                                    lambda state: state.pop("shared"),
+                                    lambda state: state.pop("triples")])
 def test_a_state_file_it_cannot_read_means_a_full_build(corpus_and_cache, tmp_path, garble, nlp):
     import json
 
